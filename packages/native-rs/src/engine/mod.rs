@@ -1,0 +1,15 @@
+//! The real-time core. The PortAudio callback ([`trampoline`]) only moves
+//! bytes between PortAudio's buffers and pre-allocated lock-free rings or
+//! pinned buffers ([`render`]), updates atomics and wakes waiters
+//! ([`signals`]). Everything that may allocate, lock or call JavaScript runs
+//! elsewhere: the client side of the rings ([`client`]), the notification
+//! pump ([`pump`]) and the stream owner ([`stream`]).
+
+pub mod block;
+pub mod buffers;
+pub mod client;
+pub mod pump;
+pub mod render;
+pub mod signals;
+pub mod stream;
+mod trampoline;

@@ -1,0 +1,435 @@
+//! The stream owner: opens the PortAudio stream over an [`RtContext`], holds
+//! the client side of the rings, runs the pump, and tears everything down in
+//! the one safe order (close PortAudio, free the audio context, stop waiters,
+//! join the pump, release pinned buffers).
+
+use super::block::BlockMeta;
+use super::buffers::{PlaySource, RecSink};
+use super::client::ClientSide;
+use super::pump::{self, Notify};
+use super::render::{BuffersRt, RingsRt, RtContext, RtMode};
+use super::signals::Signals;
+use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes};
+use crate::pa::error::{Error, Result};
+use crate::pa::library::{register_stream, OpenStream};
+use crate::pa::params::{DirectionParams, SampleFormat};
+use crate::pa::stream::{OpenRequest, PaStreamHandle, StreamInfo};
+use portaudio_sys as sys;
+use rtrb::RingBuffer;
+use std::any::Any;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+/// How the stream exchanges data with its user.
+pub enum Mode {
+    /// Blocks go to a JS callback or a processor worker; `cushion` silent
+    /// blocks are played first to absorb the client's jitter.
+    Callback { cushion: u32 },
+    /// `read`/`write` through rings of `ring_frames` frames.
+    Blocking { ring_frames: usize },
+    /// `play`/`rec`/`playrec`: whole buffers, no client per block.
+    Buffers {
+        play: Option<PlaySource>,
+        rec: Option<RecSink>,
+    },
+}
+
+pub struct Config {
+    pub input: Option<DirectionParams>,
+    pub output: Option<DirectionParams>,
+    pub sample_rate: f64,
+    pub block_size: u32,
+    pub flags: u32,
+    pub mode: Mode,
+    /// "Stream", "InputStream", … for error messages.
+    pub kind: String,
+    /// Environment that owns the stream (closed when it goes away).
+    pub owner: u64,
+}
+
+/// Blocks the rings of a callback stream hold beyond the cushion.
+const RING_BLOCKS: usize = 32;
+/// Frames assumed per block when PortAudio chooses the block size.
+const UNSPECIFIED_BLOCK_FRAMES: usize = 4096;
+
+pub struct Stream {
+    handle: Mutex<Option<PaStreamHandle>>,
+    /// Owned by PortAudio's callback while the stream is open; freed after close.
+    callback_data: Mutex<Option<Box<CallbackData>>>,
+    client: Mutex<ClientSide>,
+    pub signals: Arc<Signals>,
+    pump: Mutex<Option<JoinHandle<()>>>,
+    /// JS buffers pinned for the audio thread; dropped after close.
+    pinned: Mutex<Vec<Box<dyn Any + Send>>>,
+    pub info: StreamInfo,
+    pub in_frame: usize,
+    pub out_frame: usize,
+    pub block_size: u32,
+    pub cushion: u32,
+    pub is_callback: bool,
+    owner: u64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn closed_error() -> Error {
+    Error::Unavailable("Stream is closed".into())
+}
+
+fn stopped_error(what: &str) -> Error {
+    Error::PortAudio {
+        text: format!("{what}: Stream is stopped"),
+        code: sys::paStreamIsStopped,
+        host: None,
+    }
+}
+
+impl Stream {
+    /// Opens the stream. `notify` receives [`pump::EVENT_BLOCKS`] (callback
+    /// mode, unless `deliver_blocks` is false: a worker waits instead) and
+    /// [`pump::EVENT_FINISHED`].
+    pub fn open(
+        config: Config,
+        notify: Option<Notify>,
+        deliver_blocks: bool,
+        pinned: Vec<Box<dyn Any + Send>>,
+    ) -> Result<Arc<Stream>> {
+        let input = config
+            .input
+            .as_ref()
+            .map(DirectionParams::prepare)
+            .transpose()?;
+        let output = config
+            .output
+            .as_ref()
+            .map(DirectionParams::prepare)
+            .transpose()?;
+        let frame = |p: &Option<DirectionParams>| {
+            p.as_ref()
+                .map_or(0, |d| d.channels as usize * d.format.bytes())
+        };
+        let (in_frame, out_frame) = (frame(&config.input), frame(&config.output));
+        let out_silence = config
+            .output
+            .as_ref()
+            .map_or(0, |d| d.format.silence_byte());
+        let block_frames = if config.block_size > 0 {
+            config.block_size as usize
+        } else {
+            UNSPECIFIED_BLOCK_FRAMES
+        };
+        let signals = Arc::new(Signals::default());
+
+        let (mode, client, cushion, is_callback) = match config.mode {
+            Mode::Callback { cushion } => {
+                let blocks = RING_BLOCKS + cushion as usize;
+                let frames = blocks * block_frames;
+                let (ip, ic) = split(in_frame * frames);
+                let (op, oc) = split(out_frame * frames);
+                let (mp, mc) = RingBuffer::<BlockMeta>::new(blocks);
+                let rt = RingsRt {
+                    input: ip,
+                    output: oc,
+                    meta: Some(mp),
+                    cushion,
+                    priming_left: cushion,
+                    batch: (cushion / 2).max(1),
+                    since_wake: 0,
+                    carried: 0,
+                };
+                let client = ClientSide {
+                    input: ic,
+                    output: op,
+                    meta: Some(mc),
+                    in_frame,
+                    out_frame,
+                };
+                (RtMode::Rings(rt), client, cushion, true)
+            }
+            Mode::Blocking { ring_frames } => {
+                let frames = ring_frames.max(block_frames);
+                let (ip, ic) = split(in_frame * frames);
+                let (op, oc) = split(out_frame * frames);
+                let rt = RingsRt {
+                    input: ip,
+                    output: oc,
+                    meta: None,
+                    cushion: 0,
+                    priming_left: 0,
+                    batch: 1,
+                    since_wake: 0,
+                    carried: 0,
+                };
+                let client = ClientSide {
+                    input: ic,
+                    output: op,
+                    meta: None,
+                    in_frame,
+                    out_frame,
+                };
+                (RtMode::Rings(rt), client, 0, false)
+            }
+            Mode::Buffers { play, rec } => {
+                let client = ClientSide {
+                    input: None,
+                    output: None,
+                    meta: None,
+                    in_frame,
+                    out_frame,
+                };
+                (
+                    RtMode::Buffers(BuffersRt {
+                        play,
+                        rec,
+                        played_all: false,
+                    }),
+                    client,
+                    0,
+                    false,
+                )
+            }
+        };
+
+        let mut data = Box::new(CallbackData {
+            frame_bytes: FrameBytes {
+                input: in_frame,
+                output: out_frame,
+            },
+            ctx: RtContext {
+                signals: signals.clone(),
+                out_silence,
+                mode,
+            },
+        });
+        let user_data = (&mut *data as *mut CallbackData).cast();
+        let handle = PaStreamHandle::open(OpenRequest {
+            input: input.as_ref(),
+            output: output.as_ref(),
+            sample_rate: config.sample_rate,
+            frames_per_buffer: config.block_size,
+            flags: config.flags,
+            callback: audio_callback,
+            finished: finished_callback,
+            user_data,
+            kind: &config.kind,
+        })?;
+        let info = handle.info();
+
+        let pump = match notify {
+            Some(n) => Some(
+                pump::spawn(signals.clone(), deliver_blocks && is_callback, n).map_err(|e| {
+                    Error::Unavailable(format!(
+                        "cannot start the stream's notification thread: {e}"
+                    ))
+                })?,
+            ),
+            None => None,
+        };
+
+        let stream = Arc::new(Stream {
+            handle: Mutex::new(Some(handle)),
+            callback_data: Mutex::new(Some(data)),
+            client: Mutex::new(client),
+            signals,
+            pump: Mutex::new(pump),
+            pinned: Mutex::new(pinned),
+            info,
+            in_frame,
+            out_frame,
+            block_size: config.block_size,
+            cushion,
+            is_callback,
+            owner: config.owner,
+        });
+        let weak: std::sync::Weak<dyn OpenStream> =
+            Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
+        register_stream(weak);
+        Ok(stream)
+    }
+
+    fn with_handle<T>(&self, f: impl FnOnce(&PaStreamHandle) -> Result<T>) -> Result<T> {
+        match lock(&self.handle).as_ref() {
+            Some(h) => f(h),
+            None => Err(closed_error()),
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        lock(&self.handle).is_none()
+    }
+
+    pub fn start(&self) -> Result<()> {
+        let guard = lock(&self.handle);
+        let handle = guard.as_ref().ok_or_else(closed_error)?;
+        if handle.is_stopped()? {
+            // SAFETY-free reset: PortAudio is not running the callback while
+            // the stream is stopped, so the audio context may be touched.
+            if let Some(data) = lock(&self.callback_data).as_mut() {
+                data.ctx.reset_for_start();
+            }
+            lock(&self.client).clear_inbound();
+            self.signals.reset_for_start();
+        }
+        let result = handle.start();
+        if result.is_err() {
+            self.signals.running.store(false, Ordering::Release);
+        }
+        result
+    }
+
+    pub fn stop(&self) -> Result<()> {
+        let r = self.with_handle(|h| h.stop());
+        self.signals.running.store(false, Ordering::Release);
+        self.signals.bump_and_wake();
+        r
+    }
+
+    pub fn abort(&self) -> Result<()> {
+        let r = self.with_handle(|h| h.abort());
+        self.signals.running.store(false, Ordering::Release);
+        self.signals.bump_and_wake();
+        r
+    }
+
+    pub fn is_active(&self) -> Result<bool> {
+        self.with_handle(|h| h.is_active())
+    }
+
+    pub fn is_stopped(&self) -> Result<bool> {
+        self.with_handle(|h| h.is_stopped())
+    }
+
+    pub fn time(&self) -> Result<f64> {
+        self.with_handle(|h| Ok(h.time()))
+    }
+
+    pub fn cpu_load(&self) -> Result<f64> {
+        self.with_handle(|h| Ok(h.cpu_load()))
+    }
+
+    /// Closes PortAudio's stream, frees the audio context, releases waiters
+    /// and pinned memory. Idempotent; safe from any thread but the audio one.
+    pub fn close(&self) {
+        let handle = lock(&self.handle).take();
+        if handle.is_none() {
+            return;
+        }
+        // Pa_CloseStream returns after the callback has run for the last time.
+        drop(handle);
+        self.signals.running.store(false, Ordering::Release);
+        lock(&self.callback_data).take();
+        self.signals.shutdown.store(true, Ordering::Release);
+        self.signals.bump_and_wake();
+        if let Some(p) = lock(&self.pump).take() {
+            let _ = p.join();
+        }
+        lock(&self.pinned).clear();
+    }
+
+    pub fn client(&self) -> MutexGuard<'_, ClientSide> {
+        lock(&self.client)
+    }
+
+    /// Blocking read of exactly `dst.len()` bytes (whole frames). Returns
+    /// whether input overflowed since the last read.
+    pub fn read_blocking(&self, dst: &mut [u8]) -> Result<bool> {
+        self.wait_loop(dst.len(), "Error reading from stream", |client, done| {
+            client.read_into(&mut dst[done..])
+        })?;
+        Ok(self.signals.take_flags(sys::paInputOverflow as u32) != 0)
+    }
+
+    /// Blocking write of all of `src`. Returns whether output underflowed
+    /// since the last write. Before `start()`, only what fits is accepted.
+    pub fn write_blocking(&self, src: &[u8]) -> Result<bool> {
+        self.signals.output_started.store(true, Ordering::Relaxed);
+        self.wait_loop(src.len(), "Error writing to stream", |client, done| {
+            client.write_from(&src[done..])
+        })?;
+        Ok(self.signals.take_flags(sys::paOutputUnderflow as u32) != 0)
+    }
+
+    fn wait_loop(
+        &self,
+        total: usize,
+        what: &str,
+        mut step: impl FnMut(&mut ClientSide, usize) -> usize,
+    ) -> Result<()> {
+        let sig = &self.signals;
+        let epoch = sig.cancel_epoch.load(Ordering::Acquire);
+        sig.waiters.fetch_add(1, Ordering::AcqRel);
+        let result = (|| {
+            let mut done = 0;
+            loop {
+                let seen = sig.load_seq();
+                if sig.shutdown.load(Ordering::Acquire) {
+                    return Err(closed_error());
+                }
+                done += step(&mut self.client(), done);
+                if done >= total {
+                    return Ok(());
+                }
+                if sig.cancel_epoch.load(Ordering::Acquire) != epoch {
+                    return Err(Error::Unavailable(format!(
+                        "{what}: the operation was aborted"
+                    )));
+                }
+                if !sig.running.load(Ordering::Acquire) {
+                    return Err(stopped_error(what));
+                }
+                sig.wait_while(seen);
+            }
+        })();
+        sig.waiters.fetch_sub(1, Ordering::AcqRel);
+        result
+    }
+
+    /// Makes every blocking `read`/`write`/`wait_blocks` give up.
+    pub fn cancel_waits(&self) {
+        self.signals.cancel_epoch.fetch_add(1, Ordering::AcqRel);
+        self.signals.bump_and_wake();
+    }
+
+    /// For processor workers: sleeps until the audio thread queued blocks
+    /// after `seen` (or the stream changed state); returns the new sequence.
+    pub fn wait_blocks(&self, seen: u32) -> u32 {
+        if self.client().blocks_ready() == 0 && !self.signals.shutdown.load(Ordering::Acquire) {
+            self.signals.wait_while(seen);
+        }
+        self.signals.load_seq()
+    }
+}
+
+fn split(bytes: usize) -> (Option<rtrb::Producer<u8>>, Option<rtrb::Consumer<u8>>) {
+    if bytes == 0 {
+        return (None, None);
+    }
+    let (p, c) = RingBuffer::<u8>::new(bytes);
+    (Some(p), Some(c))
+}
+
+impl OpenStream for Stream {
+    fn is_active(&self) -> bool {
+        Stream::is_active(self).unwrap_or(false)
+    }
+    fn close_now(&self) {
+        self.close();
+    }
+    fn owner(&self) -> u64 {
+        self.owner
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Sample format helper re-exported for the napi layer.
+pub fn parse_format(name: &str) -> Result<SampleFormat> {
+    SampleFormat::parse(name)
+}

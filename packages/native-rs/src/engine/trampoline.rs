@@ -1,0 +1,99 @@
+//! The `extern "C"` functions PortAudio calls. They turn raw pointers into
+//! slices and run [`RtContext::process`] under `catch_unwind`, so a Rust panic
+//! never unwinds into C: it aborts the stream and is reported instead.
+
+use super::render::{Block, Flow, RtContext};
+use portaudio_sys as sys;
+use std::os::raw::{c_int, c_ulong, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+
+/// Byte sizes of one frame, fixed at open time (needed to build slices).
+pub struct FrameBytes {
+    pub input: usize,
+    pub output: usize,
+}
+
+/// What `userData` points to.
+pub struct CallbackData {
+    pub frame_bytes: FrameBytes,
+    pub ctx: RtContext,
+}
+
+/// # Safety
+/// Called by PortAudio only, with `user_data` pointing to the
+/// [`CallbackData`] given to `Pa_OpenStream`, which outlives the stream, and
+/// with `input`/`output` holding `frames` interleaved frames of the sizes
+/// recorded in it (or null for a missing direction).
+pub unsafe extern "C" fn audio_callback(
+    input: *const c_void,
+    output: *mut c_void,
+    frames: c_ulong,
+    time_info: *const sys::PaStreamCallbackTimeInfo,
+    status: sys::PaStreamCallbackFlags,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: see the function's contract; PortAudio never runs two callbacks
+    // of one stream at once, so this is the only reference.
+    let data = unsafe { &mut *(user_data as *mut CallbackData) };
+    let signals = std::sync::Arc::as_ptr(&data.ctx.signals);
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let frames = frames as usize;
+        let input = if input.is_null() || data.frame_bytes.input == 0 {
+            None
+        } else {
+            // SAFETY: PortAudio provides `frames` frames of input here.
+            Some(unsafe {
+                std::slice::from_raw_parts(input as *const u8, frames * data.frame_bytes.input)
+            })
+        };
+        let output = if output.is_null() || data.frame_bytes.output == 0 {
+            None
+        } else {
+            // SAFETY: PortAudio provides room for `frames` frames of output.
+            Some(unsafe {
+                std::slice::from_raw_parts_mut(output as *mut u8, frames * data.frame_bytes.output)
+            })
+        };
+        let time = if time_info.is_null() {
+            sys::PaStreamCallbackTimeInfo::default()
+        } else {
+            // SAFETY: non-null pointer valid for the duration of the call.
+            unsafe { *time_info }
+        };
+        data.ctx.process(Block {
+            input,
+            output,
+            frames,
+            input_adc_time: time.inputBufferAdcTime,
+            current_time: time.currentTime,
+            output_dac_time: time.outputBufferDacTime,
+            status: status as u32,
+        })
+    }));
+    match result {
+        Ok(flow) => flow as c_int,
+        Err(_) => {
+            // SAFETY: the Signals live in an Arc held by `data`, still alive.
+            let signals = unsafe { &*signals };
+            signals.panicked.store(true, Ordering::Release);
+            signals.bump_and_wake();
+            Flow::Abort as c_int
+        }
+    }
+}
+
+/// # Safety
+/// Called by PortAudio only, with the same `user_data` as [`audio_callback`].
+pub unsafe extern "C" fn finished_callback(user_data: *mut c_void) {
+    // SAFETY: see the contract; only shared access to atomics happens here,
+    // and the audio callback is no longer running for this stream.
+    let data = unsafe { &*(user_data as *const CallbackData) };
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let s = &data.ctx.signals;
+        s.running.store(false, Ordering::Release);
+        s.finished.store(true, Ordering::Release);
+        s.finish_count.fetch_add(1, Ordering::AcqRel);
+        s.bump_and_wake();
+    }));
+}

@@ -1,0 +1,8 @@
+//! Node.js addon over PortAudio: `pa` is the safe PortAudio layer, `engine`
+//! the real-time core, `napi` the JavaScript bindings (the only module that
+//! imports napi).
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+pub mod engine;
+mod napi;
+pub mod pa;

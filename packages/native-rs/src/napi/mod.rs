@@ -1,0 +1,9 @@
+//! JavaScript bindings: the only module that imports napi. It validates
+//! shapes, converts types and errors, and delegates to `pa` and `engine`.
+
+mod config;
+mod environment;
+mod errors;
+mod library;
+mod stream;
+mod tasks;

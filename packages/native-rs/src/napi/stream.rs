@@ -1,0 +1,322 @@
+//! `NativeStream`: the JavaScript handle of an engine stream.
+
+use super::config::{stream_config, StreamConfigJs};
+use super::environment;
+use super::errors::IntoJs;
+use super::tasks::{ReadTask, WriteTask};
+use crate::engine::pump::Notify;
+use crate::engine::stream::Stream;
+use crate::pa::Error;
+use napi::bindgen_prelude::{AsyncTask, Float64ArraySlice, Function, Uint8Array, Uint8ArraySlice};
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi::Env;
+use napi_derive::napi;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+/// Streams by id, so a `processor` worker (another environment) can attach.
+static REGISTRY: Mutex<Option<HashMap<u32, Weak<Stream>>>> = Mutex::new(None);
+static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+
+#[napi(object)]
+pub struct StreamInfoJs {
+    pub input_latency: f64,
+    pub output_latency: f64,
+    pub sample_rate: f64,
+}
+
+#[napi]
+pub struct NativeStream {
+    inner: Arc<Stream>,
+    id: u32,
+}
+
+#[napi]
+impl NativeStream {
+    /// Opens a stream. `notify(event)` is called on the JS thread with 1
+    /// (blocks ready, callback mode) or 2 (the stream finished).
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        config: StreamConfigJs,
+        notify: Option<Function<u32, ()>>,
+        deliver_blocks: Option<bool>,
+    ) -> napi::Result<Self> {
+        let owner = environment::current(&env);
+        let (config, pinned) = stream_config(config, owner)?;
+        let notify: Option<Notify> = match notify {
+            Some(f) => {
+                // Weak: a running stream must not keep the process alive by
+                // itself (the TS layer decides that with a timer handle).
+                let tsfn = f
+                    .build_threadsafe_function::<u32>()
+                    .weak::<true>()
+                    .build()?;
+                Some(Box::new(move |event| {
+                    tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+                }))
+            }
+            None => None,
+        };
+        let inner = Stream::open(config, notify, deliver_blocks.unwrap_or(true), pinned).js()?;
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let mut reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+        let map = reg.get_or_insert_with(HashMap::new);
+        map.retain(|_, w| w.strong_count() > 0);
+        map.insert(id, Arc::downgrade(&inner));
+        Ok(NativeStream { inner, id })
+    }
+
+    /// Another environment's handle on stream `id` (for processor workers).
+    #[napi(factory)]
+    pub fn attach(env: Env, id: u32) -> napi::Result<Self> {
+        environment::current(&env);
+        let reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = reg
+            .as_ref()
+            .and_then(|m| m.get(&id))
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| {
+                super::errors::to_js(Error::Unavailable(format!("no open stream with id {id}")))
+            })?;
+        Ok(NativeStream { inner, id })
+    }
+
+    #[napi(getter)]
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    #[napi]
+    pub fn start(&self) -> napi::Result<()> {
+        self.inner.start().js()
+    }
+
+    #[napi]
+    pub fn stop(&self) -> napi::Result<()> {
+        self.inner.stop().js()
+    }
+
+    #[napi]
+    pub fn abort(&self) -> napi::Result<()> {
+        self.inner.abort().js()
+    }
+
+    #[napi]
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    #[napi(getter)]
+    pub fn active(&self) -> napi::Result<bool> {
+        self.inner.is_active().js()
+    }
+
+    #[napi(getter)]
+    pub fn stopped(&self) -> napi::Result<bool> {
+        self.inner.is_stopped().js()
+    }
+
+    #[napi(getter)]
+    pub fn info(&self) -> StreamInfoJs {
+        let i = self.inner.info;
+        StreamInfoJs {
+            input_latency: i.input_latency,
+            output_latency: i.output_latency,
+            sample_rate: i.sample_rate,
+        }
+    }
+
+    #[napi(getter)]
+    pub fn time(&self) -> napi::Result<f64> {
+        self.inner.time().js()
+    }
+
+    #[napi(getter)]
+    pub fn cpu_load(&self) -> napi::Result<f64> {
+        self.inner.cpu_load().js()
+    }
+
+    #[napi(getter)]
+    pub fn read_available(&self) -> u32 {
+        self.inner.client().read_available() as u32
+    }
+
+    #[napi(getter)]
+    pub fn write_available(&self) -> u32 {
+        self.inner.client().write_available() as u32
+    }
+
+    /// Frames the audio thread has processed since start.
+    #[napi(getter)]
+    pub fn frames(&self) -> f64 {
+        self.inner.signals.frames.load(Ordering::Relaxed) as f64
+    }
+
+    #[napi(getter)]
+    pub fn finished(&self) -> bool {
+        self.inner.signals.finished.load(Ordering::Acquire)
+    }
+
+    /// True when a panic on the audio thread aborted the stream.
+    #[napi(getter)]
+    pub fn panicked(&self) -> bool {
+        self.inner.signals.panicked.load(Ordering::Acquire)
+    }
+
+    #[napi(getter)]
+    pub fn seq(&self) -> u32 {
+        self.inner.signals.load_seq()
+    }
+
+    /// Takes (and clears) the gathered status bits in `mask`.
+    #[napi]
+    pub fn take_flags(&self, mask: u32) -> u32 {
+        self.inner.signals.take_flags(mask)
+    }
+
+    /// Blocking read on the calling thread (scripts, workers).
+    #[napi]
+    pub fn read_sync(&self, mut buffer: Uint8ArraySlice) -> napi::Result<bool> {
+        // SAFETY: the view is borrowed for this synchronous call only; the
+        // calling JS thread is blocked here, so nothing else touches it.
+        self.inner.read_blocking(unsafe { buffer.as_mut() }).js()
+    }
+
+    /// Blocking write on the calling thread (scripts, workers).
+    #[napi]
+    pub fn write_sync(&self, buffer: Uint8ArraySlice) -> napi::Result<bool> {
+        self.inner.write_blocking(&buffer).js()
+    }
+
+    /// Reads without waiting; returns the bytes copied (whole frames).
+    #[napi]
+    pub fn read_now(&self, mut buffer: Uint8ArraySlice) -> u32 {
+        // SAFETY: borrowed for this synchronous call on the JS thread.
+        self.inner.client().read_into(unsafe { buffer.as_mut() }) as u32
+    }
+
+    /// Writes without waiting; returns the bytes accepted (whole frames).
+    #[napi]
+    pub fn write_now(&self, buffer: Uint8ArraySlice) -> u32 {
+        self.inner
+            .signals
+            .output_started
+            .store(true, Ordering::Relaxed);
+        self.inner.client().write_from(&buffer) as u32
+    }
+
+    /// Reads `buffer.byteLength` bytes, waiting on the thread pool.
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn read(&self, buffer: Uint8Array) -> AsyncTask<ReadTask> {
+        AsyncTask::new(ReadTask {
+            stream: self.inner.clone(),
+            buffer,
+        })
+    }
+
+    /// Writes all of `buffer`, waiting on the thread pool.
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn write(&self, buffer: Uint8Array) -> AsyncTask<WriteTask> {
+        AsyncTask::new(WriteTask {
+            stream: self.inner.clone(),
+            buffer,
+        })
+    }
+
+    /// Makes pending blocking reads/writes reject (AbortSignal support).
+    #[napi]
+    pub fn cancel_waits(&self) {
+        self.inner.cancel_waits();
+    }
+
+    /// Callback streams: call before draining blocks so the next block
+    /// triggers a new notification.
+    #[napi]
+    pub fn begin_drain(&self) {
+        self.inner
+            .signals
+            .notify_pending
+            .store(false, Ordering::Release);
+    }
+
+    /// Callback streams: takes the next block, copying its input into
+    /// `indata` and writing `[frames, status, adcTime, currentTime, dacTime]`
+    /// into `meta`. Returns false when no block is ready.
+    #[napi]
+    pub fn next_block(&self, mut indata: Uint8ArraySlice, mut meta: Float64ArraySlice) -> bool {
+        // SAFETY: both views are borrowed for this synchronous call on the
+        // JS thread that owns them.
+        let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
+        match self.inner.client().next_block(indata) {
+            Some(b) if meta.len() >= 5 => {
+                meta[0] = b.frames as f64;
+                meta[1] = b.status as f64;
+                meta[2] = b.input_adc_time;
+                meta[3] = b.current_time;
+                meta[4] = b.output_dac_time;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Callback streams: queues one block of output; returns bytes accepted.
+    #[napi]
+    pub fn push_block(&self, outdata: Uint8ArraySlice) -> u32 {
+        self.inner.client().write_from(&outdata) as u32
+    }
+
+    /// Number of blocks ready for the client.
+    #[napi(getter)]
+    pub fn blocks_ready(&self) -> u32 {
+        self.inner.client().blocks_ready() as u32
+    }
+
+    /// Processor workers: sleeps until blocks after `seen` are ready or the
+    /// stream changes state; returns the new sequence number. Blocks the
+    /// calling thread: never call it on the main thread.
+    #[napi]
+    pub fn wait_blocks(&self, seen: u32) -> u32 {
+        self.inner.wait_blocks(seen)
+    }
+
+    /// `CallbackStop`: play what is queued, then finish.
+    #[napi]
+    pub fn request_stop(&self) {
+        self.inner
+            .signals
+            .stop_requested
+            .store(true, Ordering::Release);
+    }
+
+    /// `CallbackAbort`: finish at once, dropping queued output.
+    #[napi]
+    pub fn request_abort(&self) {
+        self.inner
+            .signals
+            .abort_requested
+            .store(true, Ordering::Release);
+    }
+
+    #[napi(getter)]
+    pub fn in_frame_bytes(&self) -> u32 {
+        self.inner.in_frame as u32
+    }
+
+    #[napi(getter)]
+    pub fn out_frame_bytes(&self) -> u32 {
+        self.inner.out_frame as u32
+    }
+
+    #[napi(getter)]
+    pub fn cushion(&self) -> u32 {
+        self.inner.cushion
+    }
+}

@@ -1,0 +1,11 @@
+//! Safe layer over `portaudio-sys`: library lifetime, device queries, stream
+//! parameters and an RAII stream handle. Nothing here knows about JavaScript.
+
+pub mod devices;
+pub mod error;
+pub mod library;
+pub mod params;
+mod silence;
+pub mod stream;
+
+pub use error::{Error, Result};

@@ -1,0 +1,155 @@
+//! RAII handle of an open `PaStream`.
+
+use super::error::{check, Result};
+use super::library::initialized;
+use super::params::Prepared;
+use portaudio_sys as sys;
+use std::os::raw::{c_ulong, c_void};
+use std::ptr;
+
+/// Latencies and rate PortAudio actually chose (`Pa_GetStreamInfo`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StreamInfo {
+    pub input_latency: f64,
+    pub output_latency: f64,
+    pub sample_rate: f64,
+}
+
+/// An open PortAudio stream; closed on drop.
+///
+/// PortAudio does not make calls on one stream thread-safe, so the owner must
+/// serialize them (the engine keeps this behind a `Mutex`).
+pub struct PaStreamHandle {
+    ptr: *mut sys::PaStream,
+    pa: &'static sys::PortAudio,
+}
+
+// SAFETY: a PaStream may be used from any thread as long as calls are not
+// concurrent; the owner serializes them.
+unsafe impl Send for PaStreamHandle {}
+
+pub struct OpenRequest<'a> {
+    pub input: Option<&'a Prepared>,
+    pub output: Option<&'a Prepared>,
+    pub sample_rate: f64,
+    pub frames_per_buffer: u32,
+    pub flags: u32,
+    pub callback: sys::PaStreamCallback,
+    pub finished: sys::PaStreamFinishedCallback,
+    /// Handed to both callbacks; must stay valid until the stream is closed.
+    pub user_data: *mut c_void,
+    /// Names the stream kind in error messages ("OutputStream").
+    pub kind: &'a str,
+}
+
+impl PaStreamHandle {
+    pub fn open(req: OpenRequest<'_>) -> Result<Self> {
+        let pa = initialized()?;
+        let mut ptr: *mut sys::PaStream = ptr::null_mut();
+        let ip = req.input.map_or(ptr::null(), |p| &p.raw as *const _);
+        let op = req.output.map_or(ptr::null(), |p| &p.raw as *const _);
+        let context = format!("Error opening {}", req.kind);
+        // SAFETY: parameter structs outlive the call; the callback is a valid
+        // `extern "C"` function and the caller keeps `user_data` alive until
+        // the stream is closed (documented on `user_data`).
+        let code = unsafe {
+            (pa.Pa_OpenStream)(
+                &mut ptr,
+                ip,
+                op,
+                req.sample_rate,
+                req.frames_per_buffer as c_ulong,
+                req.flags as c_ulong,
+                Some(req.callback),
+                req.user_data,
+            )
+        };
+        check(code, &context)?;
+        let handle = PaStreamHandle { ptr, pa };
+        // SAFETY: `ptr` is the stream just opened; the same user data is used.
+        let code = unsafe { (pa.Pa_SetStreamFinishedCallback)(ptr, Some(req.finished)) };
+        check(code, &context)?;
+        Ok(handle)
+    }
+
+    pub fn start(&self) -> Result<()> {
+        // SAFETY: `ptr` is an open stream (closed only in Drop).
+        check(
+            unsafe { (self.pa.Pa_StartStream)(self.ptr) },
+            "Error starting stream",
+        )
+        .map(|_| ())
+    }
+
+    pub fn stop(&self) -> Result<()> {
+        // SAFETY: as above.
+        check(
+            unsafe { (self.pa.Pa_StopStream)(self.ptr) },
+            "Error stopping stream",
+        )
+        .map(|_| ())
+    }
+
+    pub fn abort(&self) -> Result<()> {
+        // SAFETY: as above.
+        check(
+            unsafe { (self.pa.Pa_AbortStream)(self.ptr) },
+            "Error aborting stream",
+        )
+        .map(|_| ())
+    }
+
+    pub fn is_active(&self) -> Result<bool> {
+        // SAFETY: as above.
+        check(
+            unsafe { (self.pa.Pa_IsStreamActive)(self.ptr) },
+            "Error checking stream",
+        )
+        .map(|v| v == 1)
+    }
+
+    pub fn is_stopped(&self) -> Result<bool> {
+        // SAFETY: as above.
+        check(
+            unsafe { (self.pa.Pa_IsStreamStopped)(self.ptr) },
+            "Error checking stream",
+        )
+        .map(|v| v == 1)
+    }
+
+    pub fn info(&self) -> StreamInfo {
+        // SAFETY: as above; the returned pointer is valid until close.
+        let info = unsafe { (self.pa.Pa_GetStreamInfo)(self.ptr) };
+        if info.is_null() {
+            return StreamInfo::default();
+        }
+        // SAFETY: non-null pointer to PortAudio's struct, copied now.
+        let i = unsafe { &*info };
+        StreamInfo {
+            input_latency: i.inputLatency,
+            output_latency: i.outputLatency,
+            sample_rate: i.sampleRate,
+        }
+    }
+
+    pub fn time(&self) -> f64 {
+        // SAFETY: as above.
+        unsafe { (self.pa.Pa_GetStreamTime)(self.ptr) }
+    }
+
+    pub fn cpu_load(&self) -> f64 {
+        // SAFETY: as above.
+        unsafe { (self.pa.Pa_GetStreamCpuLoad)(self.ptr) }
+    }
+}
+
+impl Drop for PaStreamHandle {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` is open and closed exactly once, here. Pa_CloseStream
+        // aborts a running stream first, and returns only after the audio
+        // callback has stopped running, so user data may be freed afterwards.
+        // When PortAudio was terminated (reinitialize) the owner closes its
+        // streams before, so the pointer is still valid here.
+        unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
+    }
+}
