@@ -74,6 +74,11 @@ impl ClientSide {
         Some(meta)
     }
 
+    /// Frames of the next waiting block, if any.
+    pub fn next_block_frames(&self) -> Option<u32> {
+        self.meta.as_ref()?.peek().ok().map(|m| m.frames)
+    }
+
     /// Number of blocks waiting for the client.
     pub fn blocks_ready(&self) -> usize {
         self.meta.as_ref().map_or(0, |m| m.slots())

@@ -273,6 +273,12 @@ impl NativeStream {
         self.inner.client().write_from(&outdata) as u32
     }
 
+    /// Frames of the next ready block (0 when none is ready).
+    #[napi(getter)]
+    pub fn next_block_frames(&self) -> u32 {
+        self.inner.client().next_block_frames().unwrap_or(0)
+    }
+
     /// Number of blocks ready for the client.
     #[napi(getter)]
     pub fn blocks_ready(&self) -> u32 {

@@ -1,0 +1,92 @@
+/**
+ * Runs a stream's `processor` module in its own worker thread. The worker
+ * attaches to the native stream by id and waits inside native code for the
+ * next batch of blocks, so the main thread's event loop and garbage
+ * collector cannot delay it.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface ProcessorHostOptions {
+  streamId: number;
+  module: string | URL;
+  data: unknown;
+  /** File URL of a module that wraps blocks (numeric: ndarrays); Buffers otherwise. */
+  adapter: string | undefined;
+  /** Frame sizes, channels and dtypes the worker needs to build views. */
+  info: Record<string, unknown>;
+  onError: (error: Error) => void;
+}
+
+/** File URL of the processor module, resolving relative paths against the working directory. */
+export function processorModuleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (/^(file|data|node):/.test(module)) return module;
+  return pathToFileURL(resolve(process.cwd(), module)).href;
+}
+
+function _workerScript(): string {
+  // Shipped next to the built files (dist/); from sources, one folder up.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, 'processor-worker.mjs'), join(here, '..', 'src', 'processor-worker.mjs')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`processor-worker.mjs not found next to ${here}`);
+}
+
+export class ProcessorHost {
+  readonly ready: Promise<void>;
+  private readonly _worker: Worker;
+  private readonly _exited: Promise<void>;
+
+  constructor(options: ProcessorHostOptions) {
+    this._worker = new Worker(_workerScript(), {
+      workerData: {
+        streamId: options.streamId,
+        module: processorModuleUrl(options.module),
+        data: options.data,
+        adapter: options.adapter,
+        info: options.info,
+      },
+    });
+    // The worker must not keep the process alive by itself: the stream's
+    // own keep-alive does that while it runs.
+    this._worker.unref();
+    let markReady: () => void = () => {};
+    let failReady: (e: Error) => void = () => {};
+    this.ready = new Promise<void>((res, rej) => {
+      markReady = res;
+      failReady = rej;
+    });
+    this.ready.catch(() => {});
+    this._worker.on('message', (message: { type: string; name?: string; message?: string; stack?: string }) => {
+      if (message.type === 'ready') markReady();
+      else if (message.type === 'error') {
+        const error = new Error(message.message);
+        error.name = message.name ?? 'Error';
+        if (message.stack !== undefined) error.stack = message.stack;
+        failReady(error);
+        options.onError(error);
+      }
+    });
+    this._worker.on('error', (error) => {
+      failReady(error);
+      options.onError(error);
+    });
+    this._exited = new Promise((res) => this._worker.once('exit', () => res()));
+  }
+
+  /** Called after the native stream is closed: the worker's wait returns and it exits; force it if stuck. */
+  terminateSoon(): void {
+    const timer = setTimeout(() => void this._worker.terminate(), 2000);
+    timer.unref();
+    void this._exited.then(() => clearTimeout(timer));
+  }
+
+  /** Resolves when the worker has exited. */
+  exit(): Promise<void> {
+    return this._exited;
+  }
+}

@@ -1,0 +1,102 @@
+// The worker thread of a `processor` stream (plain ESM, shipped as is).
+// It attaches to the native stream, imports the user's module, then loops:
+// wait inside native code for blocks, run the processor on each, queue output.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { NativeStream } = require('@sounddevice/native');
+
+const { streamId, module, data, adapter, info } = workerData;
+
+function post(error) {
+  parentPort.postMessage({
+    type: 'error',
+    name: error?.name ?? 'Error',
+    message: error?.message ?? String(error),
+    stack: error?.stack,
+  });
+}
+
+async function main() {
+  const stream = NativeStream.attach(streamId);
+  const mod = await import(module);
+  const fn = typeof mod.default === 'function' ? mod.default : mod.process;
+  if (typeof fn !== 'function') {
+    throw new TypeError(`processor module ${module} must export a function as default or as "process"`);
+  }
+  if (typeof mod.init === 'function') await mod.init(data);
+  const wrap = adapter ? await import(adapter) : null;
+  const wrapInput = wrap ? (b, f) => wrap.wrapInput(b, f, info) : (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const wrapOutput = wrap ? (b, f) => wrap.wrapOutput(b, f, info) : (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+  const { inFrameBytes, outFrameBytes, direction } = info;
+  const silence = info.outputDType === 'uint8' ? 0x80 : 0;
+  let inBacking = new Uint8Array(Math.max(1, inFrameBytes * Math.max(info.blockSize, 1024)));
+  let outBacking = new Uint8Array(Math.max(1, outFrameBytes * Math.max(info.blockSize, 1024)));
+  const views = new Map();
+  const meta = new Float64Array(5);
+  const { CallbackFlags } = await import('@sounddevice/core');
+
+  function viewsFor(frames) {
+    let v = views.get(frames);
+    if (!v) {
+      if (frames * inFrameBytes > inBacking.byteLength) { inBacking = new Uint8Array(frames * inFrameBytes); views.clear(); }
+      if (frames * outFrameBytes > outBacking.byteLength) { outBacking = new Uint8Array(frames * outFrameBytes); views.clear(); }
+      const inBytes = inBacking.subarray(0, frames * inFrameBytes);
+      const outBytes = outBacking.subarray(0, frames * outFrameBytes);
+      v = {
+        inBytes,
+        outBytes,
+        input: inFrameBytes > 0 ? wrapInput(inBytes, frames) : undefined,
+        output: outFrameBytes > 0 ? wrapOutput(outBytes, frames) : undefined,
+      };
+      views.set(frames, v);
+    }
+    return v;
+  }
+
+  parentPort.postMessage({ type: 'ready' });
+  let seq = stream.seq;
+  for (;;) {
+    if (stream.closed) return;
+    for (;;) {
+      const frames = stream.nextBlockFrames;
+      if (frames === 0) break;
+      const v = viewsFor(frames);
+      if (!stream.nextBlock(inBacking, meta)) break;
+      const time = { inputBufferAdcTime: meta[2], currentTime: meta[3], outputBufferDacTime: meta[4] };
+      const status = new CallbackFlags(meta[1]);
+      if (outFrameBytes > 0) v.outBytes.fill(silence);
+      try {
+        if (direction === 'duplex') fn(v.input, v.output, frames, time, status);
+        else if (direction === 'input') fn(v.input, frames, time, status);
+        else fn(v.output, frames, time, status);
+      } catch (e) {
+        if (e?.name === 'CallbackStop') {
+          if (outFrameBytes > 0) stream.pushBlock(v.outBytes);
+          stream.requestStop();
+        } else if (e?.name === 'CallbackAbort') {
+          stream.requestAbort();
+        } else {
+          stream.requestAbort();
+          post(e);
+        }
+        // No more callbacks this run; wait for the stream to be closed or restarted.
+        seq = waitForRestart(stream, seq);
+        continue;
+      }
+      if (outFrameBytes > 0) stream.pushBlock(v.outBytes);
+    }
+    seq = stream.waitBlocks(seq);
+  }
+}
+
+/** After CallbackStop/Abort/an error: skip blocks until the stream is closed or restarted. */
+function waitForRestart(stream, seq) {
+  while (!stream.closed && !stream.finished) seq = stream.waitBlocks(seq);
+  while (!stream.closed && stream.finished) seq = stream.waitBlocks(seq);
+  return seq;
+}
+
+main().catch((e) => post(e));

@@ -1,0 +1,225 @@
+/**
+ * `RawStream`, `RawInputStream`, `RawOutputStream`: streams over plain bytes
+ * (Buffers of interleaved frames in the stream's sample format), with no
+ * array library involved.
+ */
+import type { CallbackFlags, DeviceSpec, DType, ExtraSettings, Latency, PairValue } from '@sounddevice/core';
+import type { DuplexCallback, InputCallback, OutputCallback } from './callback-types.js';
+import { type BufferTransfer, type StreamPresentation, StreamBase, type WaitOptions } from './stream-base.js';
+import type { DirectionOptions, StreamOptionsBase } from './stream-options.js';
+
+const _buffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function _presentation(kind: string, direction: 'duplex' | 'input' | 'output'): StreamPresentation<Buffer, Buffer> {
+  return { kind, direction, wrapInput: _buffer, wrapOutput: _buffer };
+}
+
+/** Options of {@link RawStream}: `device`, `channels`, `dtype`, `latency`, `extraSettings` may be `[input, output]` pairs. */
+export interface RawStreamOptions extends StreamOptionsBase, DirectionOptions<true> {
+  /** Called for each block with `(indata, outdata, frames, time, status)`. */
+  callback?: DuplexCallback<Buffer, Buffer> | null;
+}
+
+/** Options of {@link RawInputStream}. */
+export interface RawInputStreamOptions extends StreamOptionsBase, DirectionOptions<false> {
+  /** Called for each block with `(indata, frames, time, status)`. */
+  callback?: InputCallback<Buffer> | null;
+}
+
+/** Options of {@link RawOutputStream}. */
+export interface RawOutputStreamOptions extends StreamOptionsBase, DirectionOptions<false> {
+  /** Called for each block with `(outdata, frames, time, status)`; fill `outdata`. */
+  callback?: OutputCallback<Buffer> | null;
+}
+
+/** What `read()` returns. */
+export interface ReadResult<T> {
+  /** The frames read. */
+  data: T;
+  /** True if input was lost (overflow) since the previous read. */
+  overflowed: boolean;
+}
+
+/** What `readInto()` returns. */
+export interface ReadIntoResult {
+  /** Frames written into the caller's buffer. */
+  frames: number;
+  /** True if input was lost (overflow) since the previous read. */
+  overflowed: boolean;
+}
+
+/** One block yielded by async iteration over an input stream. */
+export interface InputBlock<T> {
+  data: T;
+  status: CallbackFlags;
+}
+
+function _checkCallback(callback: unknown): void {
+  if (callback !== undefined && callback !== null && typeof callback !== 'function') {
+    throw new TypeError(`callback must be a function, got ${typeof callback}`);
+  }
+}
+
+/** Shared blocking-I/O methods of the raw input side. */
+abstract class RawInputMixin<O> extends StreamBase<Buffer, O> {
+  /**
+   * Read `frames` frames, waiting off the main thread until they are there.
+   *
+   * @param frames - Number of frames, a positive integer.
+   * @param options - `signal` aborts the wait.
+   * @returns The bytes and whether input overflowed since the last read.
+   */
+  async read(frames: number, options: WaitOptions = {}): Promise<ReadResult<Buffer>> {
+    const { bytes, overflowed } = await this._readBytes(frames, options);
+    return { data: bytes, overflowed };
+  }
+
+  /**
+   * Read into a buffer the caller owns (no allocation): as many frames as fit.
+   *
+   * @param buffer - A Buffer/typed array whose byte length is a whole number of frames.
+   * @param options - `signal` aborts the wait.
+   */
+  readInto(buffer: ArrayBufferView | ArrayBuffer, options: WaitOptions = {}): Promise<ReadIntoResult> {
+    return this._readIntoBytes(buffer, options);
+  }
+
+  /** Like {@link read}, but blocks the calling thread (for scripts). */
+  readSync(frames: number): ReadResult<Buffer> {
+    const { bytes, overflowed } = this._readSyncBytes(frames);
+    return { data: bytes, overflowed };
+  }
+
+  /**
+   * Async iteration over input blocks of `blockSize` frames (1024 when
+   * PortAudio chooses). Starts the stream if needed; ends when it stops.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<InputBlock<Buffer>> {
+    if (this.stopped) this.start();
+    const frames = this.blockSize > 0 ? this.blockSize : 1024;
+    while (this.active) {
+      let result: ReadResult<Buffer>;
+      try {
+        result = await this.read(frames);
+      } catch (e) {
+        if (!this.active || this.closed) return;
+        throw e;
+      }
+      yield { data: result.data, status: this.takeStatus() };
+    }
+  }
+}
+
+/**
+ * A full-duplex stream of raw bytes (Python's `RawStream`).
+ *
+ * With `callback`, PortAudio's blocks are handed to it on the main thread;
+ * with `processor`, to a module in a worker; with neither, use
+ * `read`/`write`.
+ */
+export class RawStream extends RawInputMixin<Buffer> {
+  /**
+   * @param options - See {@link RawStreamOptions}; unspecified values come
+   *   from `defaults`, then from the device.
+   * @throws TypeError/RangeError for invalid options, PortAudioError when
+   *   PortAudio refuses to open the stream.
+   */
+  constructor(options: RawStreamOptions = {}) {
+    _checkCallback(options.callback);
+    super(_presentation('RawStream', 'duplex'), options, options.callback ?? undefined);
+  }
+
+  /**
+   * Write bytes (whole frames), waiting off the main thread until they are
+   * all queued.
+   *
+   * @returns True if output underflowed since the last write.
+   */
+  write(data: ArrayBufferView | ArrayBuffer, options: WaitOptions = {}): Promise<boolean> {
+    return this._writeBytes(this._frameBytes(data, 'write', 'data'), options);
+  }
+
+  /** Like {@link write}, but blocks the calling thread (for scripts). */
+  writeSync(data: ArrayBufferView | ArrayBuffer): boolean {
+    return this._writeSyncBytes(this._frameBytes(data, 'write', 'data'));
+  }
+}
+
+/** An input-only stream of raw bytes (Python's `RawInputStream`). */
+export class RawInputStream extends RawInputMixin<Buffer> {
+  /**
+   * @param options - See {@link RawInputStreamOptions}.
+   * @throws TypeError/RangeError for invalid options, PortAudioError when
+   *   PortAudio refuses to open the stream.
+   */
+  constructor(options: RawInputStreamOptions = {}) {
+    _checkCallback(options.callback);
+    const cb = options.callback ?? undefined;
+    super(
+      _presentation('RawInputStream', 'input'),
+      options,
+      cb && ((indata, _out, frames, time, status) => cb(indata, frames, time, status)),
+    );
+  }
+}
+
+/** An output-only stream of raw bytes (Python's `RawOutputStream`). */
+export class RawOutputStream extends StreamBase<Buffer, Buffer> {
+  /**
+   * @param options - See {@link RawOutputStreamOptions}.
+   * @throws TypeError/RangeError for invalid options, PortAudioError when
+   *   PortAudio refuses to open the stream.
+   */
+  constructor(options: RawOutputStreamOptions = {}) {
+    _checkCallback(options.callback);
+    const cb = options.callback ?? undefined;
+    super(
+      _presentation('RawOutputStream', 'output'),
+      options,
+      cb && ((_in, outdata, frames, time, status) => cb(outdata, frames, time, status)),
+    );
+  }
+
+  /**
+   * Write bytes (whole frames), waiting off the main thread until they are
+   * all queued.
+   *
+   * @returns True if output underflowed since the last write.
+   */
+  write(data: ArrayBufferView | ArrayBuffer, options: WaitOptions = {}): Promise<boolean> {
+    return this._writeBytes(this._frameBytes(data, 'write', 'data'), options);
+  }
+
+  /** Like {@link write}, but blocks the calling thread (for scripts). */
+  writeSync(data: ArrayBufferView | ArrayBuffer): boolean {
+    return this._writeSyncBytes(this._frameBytes(data, 'write', 'data'));
+  }
+}
+
+export type { DeviceSpec, DType, ExtraSettings, Latency, PairValue };
+
+/** Options of {@link RawBufferStream}. */
+export interface RawBufferStreamOptions extends StreamOptionsBase, DirectionOptions<true> {}
+
+/**
+ * A stream that plays and/or records whole buffers on the audio thread, with
+ * channel maps (the engine of `play`/`rec`/`playrec`). It finishes by itself
+ * when the data is played and the recording buffer is full (or loops).
+ * Most users want `play`/`rec`/`playrec` from `@sounddevice/numeric`.
+ */
+export class RawBufferStream extends StreamBase<Buffer, Buffer> {
+  /**
+   * @param direction - Which directions to open.
+   * @param options - Stream options (pairs allowed for duplex).
+   * @param transfer - The buffers and channel maps; see {@link BufferTransfer}.
+   * @param kind - Class name for messages.
+   */
+  constructor(
+    direction: 'duplex' | 'input' | 'output',
+    options: RawBufferStreamOptions,
+    transfer: BufferTransfer,
+    kind = 'RawBufferStream',
+  ) {
+    super({ kind, direction, wrapInput: _buffer, wrapOutput: _buffer }, options, undefined, transfer);
+  }
+}

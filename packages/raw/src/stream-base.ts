@@ -1,0 +1,558 @@
+/**
+ * The machinery shared by every stream class (raw and numeric): opening the
+ * native stream, lifecycle, attributes, delivery of callback blocks on the
+ * main thread, processor workers and blocking I/O. Subclasses only choose the
+ * directions and how bytes are presented (Buffers here, ndarrays in numeric).
+ */
+import { EventEmitter } from 'node:events';
+import { CallbackFlags, PortAudioError, checkPositiveInteger, describe } from '@sounddevice/core';
+import { BlockViews, type ViewFactory } from './block-views.js';
+import { type AnyCallback, isCallbackAbort, isCallbackStop } from './callback-types.js';
+import { KeepAlive } from './keep-alive.js';
+import { type NativeStreamHandle, callNative, convertNativeError, native } from './native.js';
+import { ProcessorHost } from './processor-host.js';
+import {
+  type CallbackTime,
+  type DirectionOptions,
+  type ResolvedOptions,
+  type StreamDirection,
+  type StreamOptionsBase,
+  resolveStreamOptions,
+} from './stream-options.js';
+
+const EVENT_BLOCKS = 1;
+const EVENT_FINISHED = 2;
+const PA_INPUT_OVERFLOW = 0x2;
+const PA_OUTPUT_UNDERFLOW = 0x4;
+
+/** How a subclass presents blocks to the user. */
+export interface StreamPresentation<I, O> {
+  /** Class name used in messages ("RawStream", "InputStream", …). */
+  kind: string;
+  direction: StreamDirection;
+  wrapInput: ViewFactory<I>;
+  wrapOutput: ViewFactory<O>;
+  /**
+   * Module (file URL) the processor worker imports to wrap blocks the same
+   * way; it must export `wrapInput`/`wrapOutput(bytes, frames, info)`.
+   */
+  processorAdapter?: string;
+}
+
+/**
+ * Whole-buffer playback/recording handed to the audio thread at once (the
+ * engine of `play`/`rec`/`playrec`): no JavaScript runs per block.
+ */
+export interface BufferTransfer {
+  /** Interleaved frames to play, in the output dtype, with `channels` channels. */
+  play?: { bytes: Uint8Array; channels: number; map: number[]; loop: boolean };
+  /** Memory to record into (interleaved, `map.length` channels of the input dtype). */
+  rec?: { bytes: Uint8Array; map: number[] };
+}
+
+/** Options accepted by the shared constructor. */
+export type AnyStreamOptions = StreamOptionsBase & DirectionOptions<boolean> & { callback?: unknown };
+
+/** Options of waiting methods. */
+export interface WaitOptions {
+  /** Aborts the wait: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+type Pairable<T> = T | [T, T];
+
+/**
+ * Base class of all streams; not used directly. Emits `'finished'` when the
+ * stream becomes inactive and `'error'` (only if somebody listens) when a
+ * callback throws.
+ */
+export abstract class StreamBase<I, O> extends EventEmitter {
+  /** @internal */
+  protected readonly _native: NativeStreamHandle;
+  /** @internal */
+  protected readonly _resolved: ResolvedOptions;
+  private readonly _presentation: StreamPresentation<I, O>;
+  private readonly _callback: AnyCallback<I, O> | undefined;
+  private readonly _finishedCallback: (() => void) | undefined;
+  private readonly _keepAlive = new KeepAlive(this);
+  private readonly _inViews: BlockViews<I> | undefined;
+  private readonly _outViews: BlockViews<O> | undefined;
+  private readonly _meta = new Float64Array(5);
+  private readonly _processor: ProcessorHost | undefined;
+  private readonly _buffers: BufferTransfer | undefined;
+  private _callbackDone = false;
+  private _activation = 0;
+  private _finishedActivation = 0;
+  private _callbackError: unknown;
+  private _finished: Promise<void> = Promise.resolve();
+  private _settleFinished: ((error?: unknown) => void) | undefined;
+
+  /** @internal */
+  protected constructor(
+    presentation: StreamPresentation<I, O>,
+    options: AnyStreamOptions,
+    callback: AnyCallback<I, O> | undefined,
+    buffers?: BufferTransfer,
+  ) {
+    super();
+    this._presentation = presentation;
+    const resolved = resolveStreamOptions(presentation.direction, options);
+    this._resolved = resolved;
+    this._callback = callback;
+    if (options.finishedCallback !== undefined && options.finishedCallback !== null && typeof options.finishedCallback !== 'function') {
+      throw new TypeError(`finishedCallback must be a function, got ${describe(options.finishedCallback)}`);
+    }
+    this._finishedCallback = options.finishedCallback ?? undefined;
+    const processor = options.processor ?? undefined;
+    if (processor !== undefined && callback !== undefined) {
+      throw new TypeError('Give either callback or processor, not both');
+    }
+    if (processor !== undefined && typeof processor !== 'string' && !(processor instanceof URL)) {
+      throw new TypeError(`processor must be a module path or file URL, got ${describe(processor)}`);
+    }
+    const mode = buffers ? 'buffers' : callback !== undefined || processor !== undefined ? 'callback' : 'blocking';
+    this._buffers = buffers;
+    const ref = new WeakRef(this);
+    const blockFrames = resolved.blockSize > 0 ? resolved.blockSize : 1024;
+    this._native = this._open(mode, resolved, (event) => ref.deref()?._onNotify(event), processor === undefined, buffers);
+    const inFrame = this._native.inFrameBytes;
+    const outFrame = this._native.outFrameBytes;
+    if (callback !== undefined) {
+      this._inViews = inFrame > 0 ? new BlockViews(inFrame, blockFrames, presentation.wrapInput) : undefined;
+      this._outViews = outFrame > 0 ? new BlockViews(outFrame, blockFrames, presentation.wrapOutput) : undefined;
+    }
+    if (processor !== undefined) {
+      this._processor = new ProcessorHost({
+        streamId: this._native.id,
+        module: processor,
+        data: options.processorData,
+        adapter: presentation.processorAdapter,
+        info: this._viewInfo(),
+        onError: (error) => ref.deref()?._failFromCallback(error),
+      });
+    }
+  }
+
+  private _open(
+    mode: 'callback' | 'blocking' | 'buffers',
+    r: ResolvedOptions,
+    notify: (event: number) => void,
+    deliverBlocks: boolean,
+    buffers: BufferTransfer | undefined,
+  ): NativeStreamHandle {
+    const sr = r.sampleRate;
+    const ringFrames = Math.max(
+      4 * r.blockSize,
+      Math.ceil(Math.max(r.input?.native.latency ?? 0, r.output?.native.latency ?? 0) * sr * 2),
+      2048,
+    );
+    try {
+      return new (native().NativeStream)(
+        {
+          input: r.input?.native,
+          output: r.output?.native,
+          sampleRate: sr,
+          blockSize: r.blockSize,
+          flags: r.flags,
+          mode,
+          cushion: r.cushion,
+          ringFrames,
+          kind: this._presentation.kind,
+          play: buffers?.play && {
+            data: buffers.play.bytes,
+            channels: buffers.play.channels,
+            map: buffers.play.map,
+            looping: buffers.play.loop,
+          },
+          rec: buffers?.rec && { data: buffers.rec.bytes, map: buffers.rec.map },
+        },
+        notify,
+        deliverBlocks,
+      );
+    } catch (e) {
+      throw this._explainOpenError(convertNativeError(e), r);
+    }
+  }
+
+  /** Adds which device and settings were asked for to PortAudio's terse open errors. */
+  private _explainOpenError(error: unknown, r: ResolvedOptions): unknown {
+    if (!(error instanceof PortAudioError)) return error;
+    const parts: string[] = [];
+    for (const [name, d] of [['input', r.input], ['output', r.output]] as const) {
+      if (d === undefined) continue;
+      parts.push(
+        `${name}: device ${d.device} '${d.deviceInfo.name}', ${d.channels} channel(s) of ${d.dtype}` +
+          ` (device supports ${name === 'input' ? d.deviceInfo.maxInputChannels : d.deviceInfo.maxOutputChannels}` +
+          `, default rate ${d.deviceInfo.defaultSampleRate} Hz)`,
+      );
+    }
+    error.message += ` — asked for ${r.sampleRate} Hz, ${parts.join('; ')}`;
+    return error;
+  }
+
+  /** What the processor worker needs to build views. */
+  private _viewInfo(): Record<string, unknown> {
+    const r = this._resolved;
+    return {
+      kind: this._presentation.kind,
+      inFrameBytes: this._native.inFrameBytes,
+      outFrameBytes: this._native.outFrameBytes,
+      blockSize: r.blockSize,
+      inputChannels: r.input?.channels,
+      outputChannels: r.output?.channels,
+      inputDType: r.input?.dtype,
+      outputDType: r.output?.dtype,
+      direction: this._presentation.direction,
+    };
+  }
+
+  // ---- attributes -------------------------------------------------------
+
+  private _pair<T>(input: T | undefined, output: T | undefined): Pairable<T> {
+    if (this._presentation.direction === 'duplex') return [input as T, output as T];
+    return (this._presentation.direction === 'input' ? input : output) as T;
+  }
+
+  /** True while the stream runs (started and not yet finished). */
+  get active(): boolean {
+    if (this.closed) return false;
+    return callNative(() => this._native.active);
+  }
+
+  /** True when the stream is stopped (also when it was never started or is closed). */
+  get stopped(): boolean {
+    if (this.closed) return true;
+    return callNative(() => this._native.stopped);
+  }
+
+  /** True after `close()`. */
+  get closed(): boolean {
+    return this._native.closed;
+  }
+
+  /** The sample rate PortAudio actually uses (read back after opening). */
+  get sampleRate(): number {
+    return this._native.info.sampleRate;
+  }
+
+  /** Frames per block (0: PortAudio chooses, blocks may vary). */
+  get blockSize(): number {
+    return this._resolved.blockSize;
+  }
+
+  /** Device index (`[input, output]` for full-duplex streams). */
+  get device(): Pairable<number> {
+    return this._pair(this._resolved.input?.device, this._resolved.output?.device);
+  }
+
+  /** Number of channels (`[input, output]` for full-duplex streams). */
+  get channels(): Pairable<number> {
+    return this._pair(this._resolved.input?.channels, this._resolved.output?.channels);
+  }
+
+  /** Sample format (`[input, output]` for full-duplex streams). */
+  get dtype(): Pairable<string> {
+    return this._pair<string>(this._resolved.input?.dtype, this._resolved.output?.dtype);
+  }
+
+  /** Bytes per sample (`[input, output]` for full-duplex streams). */
+  get sampleSize(): Pairable<number> {
+    return this._pair(this._resolved.input?.sampleSize, this._resolved.output?.sampleSize);
+  }
+
+  /**
+   * Latency in seconds as PortAudio reports it after opening; for callback
+   * streams the output side includes the cushion (`cushion * blockSize`
+   * frames). `[input, output]` for full-duplex streams.
+   */
+  get latency(): Pairable<number> {
+    const info = this._native.info;
+    const cushion = this._native.cushion * this._resolved.blockSize / info.sampleRate;
+    return this._pair(
+      this._resolved.input ? info.inputLatency : undefined,
+      this._resolved.output ? info.outputLatency + cushion : undefined,
+    );
+  }
+
+  /** The cushion of callback streams in blocks (0 for other streams). */
+  get cushion(): number {
+    return this._native.cushion;
+  }
+
+  /** PortAudio's estimate of the audio thread's CPU use, 0…1 (can exceed 1 when overloaded). */
+  get cpuLoad(): number {
+    return callNative(() => this._native.cpuLoad);
+  }
+
+  /** The stream's clock in seconds (same base as the callback's `time`). */
+  get time(): number {
+    return callNative(() => this._native.time);
+  }
+
+  /** Frames that can be read without waiting. */
+  get readAvailable(): number {
+    return this._native.readAvailable;
+  }
+
+  /** Frames that can be written without waiting. */
+  get writeAvailable(): number {
+    return this._native.writeAvailable;
+  }
+
+  /** Frames processed by the audio thread since the last start. */
+  get framesProcessed(): number {
+    return this._native.frames;
+  }
+
+  /**
+   * Settles when the stream becomes inactive after the latest `start()`:
+   * resolves normally, rejects with the error a callback threw.
+   */
+  get finished(): Promise<void> {
+    return this._finished;
+  }
+
+  /** Buffer streams (play/rec): true once the audio thread has finished with the data. */
+  get done(): boolean {
+    return this._native.finished;
+  }
+
+  /** Processor streams: resolves once the worker is loaded and waiting for blocks. */
+  get ready(): Promise<void> {
+    return this._processor?.ready ?? Promise.resolve();
+  }
+
+  // ---- lifecycle --------------------------------------------------------
+
+  /** Start audio processing. Throws `PortAudioError` if closed or already started. */
+  start(): void {
+    callNative(() => this._native.start());
+    this._activation += 1;
+    this._callbackDone = false;
+    this._callbackError = undefined;
+    this._finished = new Promise<void>((resolve, reject) => {
+      this._settleFinished = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // A rejection nobody awaits must not crash the process.
+    this._finished.catch(() => {});
+    this._keepAlive.hold();
+  }
+
+  /** Stop after the queued output has played (PortAudio `Pa_StopStream`). */
+  stop(): void {
+    callNative(() => this._native.stop());
+    this._afterHalt();
+  }
+
+  /** Stop at once, dropping queued output (PortAudio `Pa_AbortStream`). */
+  abort(): void {
+    callNative(() => this._native.abort());
+    this._afterHalt();
+  }
+
+  /**
+   * Close the stream (aborting it if it runs), end a processor worker and
+   * free everything. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.closeSync();
+    await this._processor?.exit();
+  }
+
+  /** Like {@link close} but without waiting for a processor worker to exit. */
+  closeSync(): void {
+    if (this._native.closed) return;
+    const wasActive = this._activation > this._finishedActivation;
+    this._native.close();
+    this._processor?.terminateSoon();
+    if (wasActive) this._handleFinished();
+    this._keepAlive.release();
+  }
+
+  /** `await using stream = new RawStream(...)` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private _afterHalt(): void {
+    this._native.cancelWaits();
+    if (this._native.finished || !this._native.active) this._handleFinished();
+  }
+
+  private _onNotify(event: number): void {
+    if (event === EVENT_BLOCKS) this._drain();
+    else if (event === EVENT_FINISHED) this._handleFinished();
+  }
+
+  /** Runs once per activation: finishedCallback, 'finished', settles `finished`. */
+  private _handleFinished(): void {
+    if (this._finishedActivation >= this._activation) return;
+    this._finishedActivation = this._activation;
+    this._keepAlive.release();
+    if (this._native.panicked && this._callbackError === undefined) {
+      this._callbackError = new PortAudioError('The audio thread failed unexpectedly and the stream was aborted');
+    }
+    try {
+      this._finishedCallback?.();
+    } catch (e) {
+      this._report(e);
+    }
+    this.emit('finished');
+    this._settleFinished?.(this._callbackError);
+  }
+
+  // ---- callbacks on the main thread --------------------------------------
+
+  private _drain(): void {
+    const callback = this._callback;
+    if (callback === undefined || this._native.closed) return;
+    const n = this._native;
+    const meta = this._meta;
+    n.beginDrain();
+    while (!this._callbackDone) {
+      const nextFrames = n.nextBlockFrames;
+      if (nextFrames === 0) return;
+      this._inViews?.ensure(nextFrames);
+      if (!n.nextBlock(this._inViews?.backing ?? _EMPTY, meta)) return;
+      const frames = meta[0]!;
+      const status = new CallbackFlags(meta[1]!);
+      const time: CallbackTime = { inputBufferAdcTime: meta[2]!, currentTime: meta[3]!, outputBufferDacTime: meta[4]! };
+      const input = this._inViews?.get(frames);
+      const output = this._outViews?.get(frames);
+      output?.bytes.fill(this._outputSilence());
+      try {
+        callback(input?.view as I, output?.view as O, frames, time, status);
+      } catch (e) {
+        if (isCallbackStop(e)) {
+          if (output) n.pushBlock(output.bytes);
+          this._callbackDone = true;
+          n.requestStop();
+        } else if (isCallbackAbort(e)) {
+          this._callbackDone = true;
+          n.requestAbort();
+        } else {
+          this._failFromCallback(e);
+        }
+        return;
+      }
+      if (output) n.pushBlock(output.bytes);
+    }
+  }
+
+  private _outputSilence(): number {
+    return this._resolved.output?.dtype === 'uint8' ? 0x80 : 0;
+  }
+
+  /** A callback (or processor) threw: report, stop the stream, keep the process alive. */
+  private _failFromCallback(error: unknown): void {
+    this._callbackDone = true;
+    this._callbackError ??= error;
+    this._report(error);
+    if (!this._native.closed) this._native.requestAbort();
+  }
+
+  private _report(error: unknown): void {
+    const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    process.stderr.write(`Exception in ${this._presentation.kind} callback:\n${text}\n`);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  // ---- blocking I/O -----------------------------------------------------
+
+  /** @internal */
+  protected _checkBlocking(op: 'read' | 'write'): void {
+    if (this._callback !== undefined || this._processor !== undefined || this._buffers !== undefined) {
+      throw new PortAudioError(
+        op === 'read' ? "Can't read from a callback stream" : "Can't write to a callback stream",
+        op === 'read' ? -9977 : -9976,
+      );
+    }
+    if (op === 'read' && this._resolved.input === undefined) {
+      throw new PortAudioError("Can't read from an output only stream", -9975);
+    }
+    if (op === 'write' && this._resolved.output === undefined) {
+      throw new PortAudioError("Can't write to an input only stream", -9974);
+    }
+  }
+
+  /** @internal Validates a byte buffer and returns it as a Uint8Array of whole frames. */
+  protected _frameBytes(data: unknown, op: 'read' | 'write', param: string): Uint8Array {
+    let bytes: Uint8Array;
+    if (data instanceof Uint8Array) bytes = data;
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else throw new TypeError(`${param} must be a Buffer, typed array or ArrayBuffer, got ${describe(data)}`);
+    const frame = op === 'read' ? this._native.inFrameBytes : this._native.outFrameBytes;
+    if (bytes.byteLength % frame !== 0) {
+      throw new RangeError(
+        `${param} must hold whole frames of ${frame} bytes (channels × sample size), got ${bytes.byteLength} bytes`,
+      );
+    }
+    return bytes;
+  }
+
+  /** @internal Waits on the thread pool; `signal` cancels. */
+  protected async _await<T>(promise: Promise<T>, options: WaitOptions): Promise<T> {
+    const { signal } = options;
+    if (signal === undefined) return callNative(() => promise);
+    signal.throwIfAborted();
+    const onAbort = (): void => this._native.cancelWaits();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await callNative(() => promise);
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** @internal */
+  protected async _readBytes(frames: number, options: WaitOptions): Promise<{ bytes: Buffer; overflowed: boolean }> {
+    this._checkBlocking('read');
+    checkPositiveInteger(frames, 'frames');
+    const bytes = Buffer.alloc(frames * this._native.inFrameBytes);
+    const overflowed = await this._await(this._native.read(bytes), options);
+    return { bytes, overflowed };
+  }
+
+  /** @internal */
+  protected async _readIntoBytes(buffer: unknown, options: WaitOptions): Promise<{ frames: number; overflowed: boolean }> {
+    this._checkBlocking('read');
+    const bytes = this._frameBytes(buffer, 'read', 'buffer');
+    const overflowed = await this._await(this._native.read(bytes), options);
+    return { frames: bytes.byteLength / this._native.inFrameBytes, overflowed };
+  }
+
+  /** @internal */
+  protected _readSyncBytes(frames: number): { bytes: Buffer; overflowed: boolean } {
+    this._checkBlocking('read');
+    checkPositiveInteger(frames, 'frames');
+    const bytes = Buffer.alloc(frames * this._native.inFrameBytes);
+    const overflowed = callNative(() => this._native.readSync(bytes));
+    return { bytes, overflowed };
+  }
+
+  /** @internal */
+  protected async _writeBytes(bytes: Uint8Array, options: WaitOptions): Promise<boolean> {
+    this._checkBlocking('write');
+    return this._await(this._native.write(bytes), options);
+  }
+
+  /** @internal */
+  protected _writeSyncBytes(bytes: Uint8Array): boolean {
+    this._checkBlocking('write');
+    return callNative(() => this._native.writeSync(bytes));
+  }
+
+  /**
+   * Status bits gathered by the audio thread since the last call (blocking
+   * and buffer streams; callback streams see them per block). Clears them.
+   */
+  takeStatus(): CallbackFlags {
+    return new CallbackFlags(this._native.takeFlags(PA_INPUT_OVERFLOW | PA_OUTPUT_UNDERFLOW | 0x1 | 0x8 | 0x10));
+  }
+}
+
+const _EMPTY = new Uint8Array(0);

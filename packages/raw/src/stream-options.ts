@@ -1,0 +1,246 @@
+/**
+ * Stream options: their types, validation, and resolution against
+ * `defaults` and the device (Python's `_get_stream_parameters`).
+ */
+import {
+  type DType,
+  type DeviceInfo,
+  type DeviceKind,
+  type DeviceSpec,
+  type ExtraSettings,
+  type Latency,
+  type PairValue,
+  checkBoolean,
+  checkLatency,
+  checkNonNegativeInteger,
+  checkPositiveInteger,
+  checkPositiveNumber,
+  checkUnknownKeys,
+  defaults,
+  describe,
+  isExtraSettings,
+  resolvePair,
+  sampleSize,
+  validateDType,
+} from '@sounddevice/core';
+import { queryDevices, resolveDevice } from './devices.js';
+import type { NativeDirection } from './native.js';
+
+/** Which directions a stream has. */
+export type StreamDirection = 'duplex' | 'input' | 'output';
+
+/** PortAudio's timestamps of one block (seconds, in the stream's `time` base). */
+export interface CallbackTime {
+  /** When the first input sample of the block was captured at the ADC. */
+  inputBufferAdcTime: number;
+  /** When the first output sample of the block will reach the DAC. */
+  outputBufferDacTime: number;
+  /** When the callback was invoked. */
+  currentTime: number;
+}
+
+/** Options shared by every stream class (Python's stream constructor arguments). */
+export interface StreamOptionsBase {
+  /** Sampling frequency in Hz; default `defaults.sampleRate`, then the device's default. */
+  sampleRate?: number | null;
+  /** Frames per block, 0 (default) lets PortAudio choose, possibly varying per block. */
+  blockSize?: number | null;
+  /** Called once whenever the stream becomes inactive (stop, abort, `CallbackStop`, end of data). */
+  finishedCallback?: (() => void) | null;
+  /** Don't clip out-of-range samples (PortAudio `paClipOff`). */
+  clipOff?: boolean | null;
+  /** Don't dither (PortAudio `paDitherOff`). */
+  ditherOff?: boolean | null;
+  /** Full-duplex only: never drop input, call back with output only on overflow (`paNeverDropInput`). */
+  neverDropInput?: boolean | null;
+  /** Call the callback to fill the initial output buffers instead of using silence. */
+  primeOutputBuffersUsingStreamCallback?: boolean | null;
+  /**
+   * Callback streams: blocks of silence queued before the callback's output,
+   * absorbing JavaScript's timing jitter (default 2). Adds
+   * `cushion * blockSize` frames of output latency, included in `latency`.
+   */
+  cushion?: number | null;
+  /**
+   * Instead of `callback`: path or file URL of a module whose exported
+   * function (`default` or `process`) has the callback's signature. It runs
+   * in the stream's own worker thread, immune to the main thread being busy.
+   */
+  processor?: string | URL | null;
+  /** Passed to the processor module's optional `init(data)` export (structured-clonable). */
+  processorData?: unknown;
+}
+
+/** Options of one direction's parameters, single or `[input, output]` pairs for duplex streams. */
+export interface DirectionOptions<Pair extends boolean> {
+  /** Device index or name substrings; default `defaults.device`, then PortAudio's default. */
+  device?: Pair extends true ? PairValue<DeviceSpec> : DeviceSpec | undefined;
+  /** Number of channels; default `defaults.channels`, then the device's maximum. */
+  channels?: Pair extends true ? PairValue<number> : number | null;
+  /** Sample format; default `defaults.dtype` (`'float32'`). */
+  dtype?: Pair extends true ? PairValue<DType> : DType | null;
+  /** `'low'`, `'high'` (default) or seconds. */
+  latency?: Pair extends true ? PairValue<Latency> : Latency | null;
+  /** `AsioSettings`, `CoreAudioSettings` or `WasapiSettings`. */
+  extraSettings?: Pair extends true ? PairValue<ExtraSettings> : ExtraSettings | null;
+}
+
+export const STREAM_OPTION_KEYS = [
+  'sampleRate',
+  'blockSize',
+  'device',
+  'channels',
+  'dtype',
+  'latency',
+  'extraSettings',
+  'callback',
+  'finishedCallback',
+  'clipOff',
+  'ditherOff',
+  'neverDropInput',
+  'primeOutputBuffersUsingStreamCallback',
+  'cushion',
+  'processor',
+  'processorData',
+] as const;
+
+function _nativeSettings(extra: ExtraSettings): NativeDirection['extraSettings'] {
+  const n = extra.toNative();
+  if (n.kind === 'asio') return { kind: n.kind, channelSelectors: n.channelSelectors };
+  if (n.kind === 'coreaudio') return { kind: n.kind, channelMap: n.channelMap ?? undefined, flags: n.flags };
+  return { kind: n.kind, flags: n.flags };
+}
+
+/** One resolved direction. */
+export interface ResolvedDirection {
+  device: number;
+  deviceInfo: DeviceInfo;
+  channels: number;
+  dtype: DType;
+  sampleSize: number;
+  native: NativeDirection;
+}
+
+/** Everything a stream needs to open. */
+export interface ResolvedOptions {
+  input: ResolvedDirection | undefined;
+  output: ResolvedDirection | undefined;
+  sampleRate: number;
+  blockSize: number;
+  flags: number;
+  cushion: number;
+}
+
+const PA_CLIP_OFF = 0x1;
+const PA_DITHER_OFF = 0x2;
+const PA_NEVER_DROP_INPUT = 0x4;
+const PA_PRIME_OUTPUT = 0x8;
+
+function _pick<T>(value: unknown, index: 0 | 1, param: string, isPair: boolean): T | undefined {
+  if (!isPair && Array.isArray(value)) {
+    throw new TypeError(`${param} must be a single value for this stream, got an array ${describe(value)}`);
+  }
+  return resolvePair(value as T | [T, T] | null | undefined, index, param);
+}
+
+function _direction(kind: DeviceKind, options: DirectionOptions<boolean>, isPair: boolean): ResolvedDirection {
+  const i = kind === 'input' ? 0 : 1;
+  const device = resolveDevice(_pick<DeviceSpec>(options.device, i, 'device', isPair) ?? undefined, kind);
+  const info = queryDevices(device);
+  const max = kind === 'input' ? info.maxInputChannels : info.maxOutputChannels;
+  const where = `device ${device} '${info.name}'`;
+  if (max < 1) throw new RangeError(`${where} has no ${kind} channels; choose another ${kind} device`);
+
+  let channels = _pick<number>(options.channels, i, 'channels', isPair) ?? defaults.channels[i] ?? max;
+  channels = checkPositiveInteger(channels, 'channels');
+  if (channels > max) {
+    throw new RangeError(`channels must be at most ${max} for ${where} (${kind}), got ${channels}`);
+  }
+  const dtype = validateDType(_pick<DType>(options.dtype, i, 'dtype', isPair) ?? defaults.dtype[i], 'dtype');
+  const latencyOption = checkLatency(_pick<Latency>(options.latency, i, 'latency', isPair) ?? defaults.latency[i], 'latency');
+  const latency =
+    latencyOption === 'low'
+      ? kind === 'input'
+        ? info.defaultLowInputLatency
+        : info.defaultLowOutputLatency
+      : latencyOption === 'high'
+        ? kind === 'input'
+          ? info.defaultHighInputLatency
+          : info.defaultHighOutputLatency
+        : latencyOption;
+  const extra = _pick<ExtraSettings>(options.extraSettings, i, 'extraSettings', isPair) ?? defaults.extraSettings[i];
+  if (extra !== null && extra !== undefined && !isExtraSettings(extra)) {
+    throw new TypeError(
+      `extraSettings must be AsioSettings, CoreAudioSettings or WasapiSettings, got ${describe(extra)}`,
+    );
+  }
+  return {
+    device,
+    deviceInfo: info,
+    channels,
+    dtype,
+    sampleSize: sampleSize(dtype),
+    native: {
+      device,
+      channels,
+      dtype,
+      latency,
+      extraSettings: extra ? _nativeSettings(extra) : undefined,
+    },
+  };
+}
+
+/**
+ * Validate `options` and resolve every value as Python does: given value,
+ * else `defaults`, else the device's own default.
+ *
+ * @throws TypeError/RangeError naming the option and the allowed values.
+ */
+export function resolveStreamOptions(
+  direction: StreamDirection,
+  options: StreamOptionsBase & DirectionOptions<boolean> & { callback?: unknown },
+  allowedKeys: readonly string[] = STREAM_OPTION_KEYS,
+): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  checkUnknownKeys(options, allowedKeys, 'options');
+  const isPair = direction === 'duplex';
+  const input = direction !== 'output' ? _direction('input', options, isPair) : undefined;
+  const output = direction !== 'input' ? _direction('output', options, isPair) : undefined;
+
+  let sampleRate = options.sampleRate ?? defaults.sampleRate;
+  if (sampleRate === null || sampleRate === undefined) {
+    const rates = [input?.deviceInfo.defaultSampleRate, output?.deviceInfo.defaultSampleRate].filter(
+      (r): r is number => r !== undefined,
+    );
+    if (rates.length === 2 && rates[0] !== rates[1]) {
+      throw new RangeError(
+        `sampleRate must be given: the input device's default rate (${rates[0]} Hz) differs from the output device's (${rates[1]} Hz)`,
+      );
+    }
+    sampleRate = rates[0]!;
+  }
+  sampleRate = checkPositiveNumber(sampleRate, 'sampleRate');
+  const blockSize = checkNonNegativeInteger(options.blockSize ?? defaults.blockSize, 'blockSize');
+
+  const flag = (value: boolean | null | undefined, fallback: boolean, name: string, bit: number): number =>
+    checkBoolean(value ?? fallback, name) ? bit : 0;
+  const neverDropInput = flag(options.neverDropInput, defaults.neverDropInput, 'neverDropInput', PA_NEVER_DROP_INPUT);
+  if (neverDropInput && direction !== 'duplex') {
+    throw new RangeError('neverDropInput is only allowed on full-duplex streams (Stream/RawStream), not on ' + direction + ' streams');
+  }
+  const flags =
+    flag(options.clipOff, defaults.clipOff, 'clipOff', PA_CLIP_OFF) |
+    flag(options.ditherOff, defaults.ditherOff, 'ditherOff', PA_DITHER_OFF) |
+    neverDropInput |
+    flag(
+      options.primeOutputBuffersUsingStreamCallback,
+      defaults.primeOutputBuffersUsingStreamCallback,
+      'primeOutputBuffersUsingStreamCallback',
+      PA_PRIME_OUTPUT,
+    );
+  const cushion = checkNonNegativeInteger(options.cushion ?? 2, 'cushion');
+  if (cushion > 64) throw new RangeError(`cushion must be at most 64 blocks, got ${cushion}`);
+  return { input, output, sampleRate, blockSize, flags, cushion };
+}
