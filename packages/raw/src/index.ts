@@ -32,7 +32,7 @@ export {
   defaults,
   sampleSize,
 } from '@sounddevice/core';
-export { getPortAudioLibraryPath, getPortAudioVersion, initialize, reinitialize, sleep, type ReinitializeOptions } from './library.js';
+export { getPortAudioLibraryPath, getPortAudioVersion, initialize, reinitialize, sleep, terminate, type ReinitializeOptions } from './library.js';
 export { queryDevices, queryHostApis } from './devices.js';
 export { checkInputSettings, checkOutputSettings, type CheckSettingsOptions } from './check-settings.js';
 export type { DuplexCallback, InputCallback, OutputCallback } from './callback-types.js';

@@ -49,6 +49,19 @@ export function reinitialize(options: ReinitializeOptions = {}): void {
 }
 
 /**
+ * Close every stream and terminate PortAudio (Python's `sd._terminate()`).
+ * The next call that needs PortAudio initializes it again. Call it before
+ * stopping a JACK server this process uses: PortAudio's JACK host API aborts
+ * the process if the server is gone when it terminates.
+ *
+ * @param options - `stopStreams: true` closes running streams instead of refusing.
+ * @throws PortAudioError if streams are active and `stopStreams` is false.
+ */
+export function terminate(options: ReinitializeOptions = {}): void {
+  callNative((n) => n.terminate(options.stopStreams === true));
+}
+
+/**
  * Initialize PortAudio now instead of at first use (useful to pay the device
  * probing cost up front). Idempotent.
  */

@@ -132,6 +132,13 @@ pub fn reinitialize(env: Env, stop_streams: bool) -> napi::Result<()> {
     library::reinitialize(stop_streams).js()
 }
 
+/// Closes all streams and terminates PortAudio (re-initialized on next use).
+#[napi]
+pub fn terminate(env: Env, stop_streams: bool) -> napi::Result<()> {
+    environment::current(&env);
+    library::terminate(stop_streams).js()
+}
+
 /// True while PortAudio is initialized (for tests and diagnostics).
 #[napi]
 pub fn is_initialized() -> bool {

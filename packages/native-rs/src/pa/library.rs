@@ -84,25 +84,33 @@ fn live_streams(st: &mut State) -> Vec<Arc<dyn OpenStream>> {
     st.streams.iter().filter_map(Weak::upgrade).collect()
 }
 
-/// Terminates and initializes PortAudio again so that devices plugged in (or
-/// servers started) since are seen. Open streams are closed; if any is still
-/// active this refuses unless `stop_streams` is true.
-pub fn reinitialize(stop_streams: bool) -> Result<()> {
-    // Streams are closed outside the state lock: closing may wait for the
-    // audio thread, which never takes this lock, but keep the rule simple.
+/// Closes every open stream (refusing while one is active unless
+/// `stop_streams`) and terminates PortAudio; the next use initializes it
+/// again.
+pub fn terminate(stop_streams: bool) -> Result<()> {
     let streams = live_streams(&mut state());
     let active = streams.iter().filter(|s| s.is_active()).count();
     if active > 0 && !stop_streams {
         return Err(Error::Unavailable(format!(
-            "reinitialize() refused: {active} stream(s) still active; stop them first or pass {{ stopStreams: true }}"
+            "terminate() refused: {active} stream(s) still active; stop them first or pass {{ stopStreams: true }}"
         )));
     }
     for s in &streams {
         s.close_now();
     }
-    let mut st = state();
-    terminate_locked(&mut st);
-    initialize_locked(&mut st).map(|_| ())
+    terminate_locked(&mut state());
+    Ok(())
+}
+
+/// Terminates and initializes PortAudio again so that devices plugged in (or
+/// servers started) since are seen. Open streams are closed; if any is still
+/// active this refuses unless `stop_streams` is true.
+pub fn reinitialize(stop_streams: bool) -> Result<()> {
+    terminate(stop_streams).map_err(|e| match e {
+        Error::Unavailable(text) => Error::Unavailable(text.replacen("terminate()", "reinitialize()", 1)),
+        other => other,
+    })?;
+    initialize_locked(&mut state()).map(|_| ())
 }
 
 /// A JS environment starts using the addon.
