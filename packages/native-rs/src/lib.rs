@@ -4,5 +4,6 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod engine;
+#[cfg(not(test))]
 mod napi;
 pub mod pa;

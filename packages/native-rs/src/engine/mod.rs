@@ -13,3 +13,8 @@ pub mod render;
 pub mod signals;
 pub mod stream;
 mod trampoline;
+
+#[cfg(test)]
+mod alloc_counter;
+#[cfg(test)]
+mod tests;

@@ -134,6 +134,9 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
             _ => {
                 out.fill(silence);
                 r.priming_left = r.priming_left.saturating_sub(1);
+                // A stop requested while the cushion is still being played
+                // must not drop what the client already queued.
+                output_empty = r.output.as_ref().is_none_or(Consumer::is_empty);
             }
         }
     }

@@ -9,7 +9,7 @@ use super::client::ClientSide;
 use super::pump::{self, Notify};
 use super::render::{BuffersRt, RingsRt, RtContext, RtMode};
 use super::signals::Signals;
-use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes};
+use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
 use crate::pa::library::{register_stream, OpenStream};
 use crate::pa::params::{DirectionParams, SampleFormat};
@@ -56,7 +56,7 @@ const UNSPECIFIED_BLOCK_FRAMES: usize = 4096;
 pub struct Stream {
     handle: Mutex<Option<PaStreamHandle>>,
     /// Owned by PortAudio's callback while the stream is open; freed after close.
-    callback_data: Mutex<Option<Box<CallbackData>>>,
+    callback_data: Mutex<Option<UserData>>,
     client: Mutex<ClientSide>,
     pub signals: Arc<Signals>,
     pump: Mutex<Option<JoinHandle<()>>>,
@@ -193,7 +193,7 @@ impl Stream {
             }
         };
 
-        let mut data = Box::new(CallbackData {
+        let data = UserData::new(CallbackData {
             frame_bytes: FrameBytes {
                 input: in_frame,
                 output: out_frame,
@@ -204,7 +204,7 @@ impl Stream {
                 mode,
             },
         });
-        let user_data = (&mut *data as *mut CallbackData).cast();
+        let user_data = data.as_ptr();
         let handle = PaStreamHandle::open(OpenRequest {
             input: input.as_ref(),
             output: output.as_ref(),
@@ -265,10 +265,11 @@ impl Stream {
         let guard = lock(&self.handle);
         let handle = guard.as_ref().ok_or_else(closed_error)?;
         if handle.is_stopped()? {
-            // SAFETY-free reset: PortAudio is not running the callback while
-            // the stream is stopped, so the audio context may be touched.
             if let Some(data) = lock(&self.callback_data).as_mut() {
-                data.ctx.reset_for_start();
+                // SAFETY: PortAudio is not running the callback while the
+                // stream is stopped (checked just above, under the handle
+                // lock), so the audio context may be touched.
+                unsafe { data.get_mut() }.ctx.reset_for_start();
             }
             lock(&self.client).clear_inbound();
             self.signals.reset_for_start();
@@ -400,6 +401,31 @@ impl Stream {
             self.signals.wait_while(seen);
         }
         self.signals.load_seq()
+    }
+}
+
+/// Test-only: a stream with no PortAudio behind it. The client side and the
+/// signals are the caller's; the audio side is driven by hand through the
+/// trampoline. `stop`, `abort` and `cancel_waits` release waiters as usual
+/// (their PortAudio part fails with "Stream is closed").
+#[cfg(test)]
+impl Stream {
+    pub(crate) fn without_portaudio(client: ClientSide, signals: Arc<Signals>) -> Stream {
+        Stream {
+            handle: Mutex::new(None),
+            callback_data: Mutex::new(None),
+            in_frame: client.in_frame,
+            out_frame: client.out_frame,
+            client: Mutex::new(client),
+            signals,
+            pump: Mutex::new(None),
+            pinned: Mutex::new(Vec::new()),
+            info: StreamInfo::default(),
+            block_size: 0,
+            cushion: 0,
+            is_callback: false,
+            owner: 0,
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use super::render::{Block, Flow, RtContext};
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 
 /// Byte sizes of one frame, fixed at open time (needed to build slices).
@@ -18,6 +19,49 @@ pub struct FrameBytes {
 pub struct CallbackData {
     pub frame_bytes: FrameBytes,
     pub ctx: RtContext,
+}
+
+/// Owns the [`CallbackData`] handed to PortAudio as `userData`.
+///
+/// The audio thread turns that pointer into `&mut CallbackData` on every
+/// callback, so the owner must not keep it in a `Box`: moving a `Box` (into
+/// the `Stream`, into an `Arc`…) asserts unique access under Rust's aliasing
+/// rules and would invalidate the pointer PortAudio holds. This keeps only
+/// the raw pointer from `Box::into_raw`, so the pointer stays valid until
+/// drop.
+pub struct UserData(NonNull<CallbackData>);
+
+// SAFETY: `CallbackData` is `Send`; the audio thread and the owner never use
+// it at the same time (see `UserData::get_mut`).
+unsafe impl Send for UserData {}
+
+impl UserData {
+    pub fn new(data: CallbackData) -> Self {
+        UserData(NonNull::from(Box::leak(Box::new(data))))
+    }
+
+    /// The `userData` pointer for `Pa_OpenStream`.
+    pub fn as_ptr(&self) -> *mut c_void {
+        self.0.as_ptr().cast()
+    }
+
+    /// # Safety
+    /// PortAudio must not be running the callback of the stream using this
+    /// data (stream stopped, never started, or closed).
+    pub unsafe fn get_mut(&mut self) -> &mut CallbackData {
+        // SAFETY: the pointer comes from `Box::leak` and stays valid until
+        // drop; the caller guarantees the audio thread is not using it.
+        unsafe { self.0.as_mut() }
+    }
+}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        // SAFETY: the pointer comes from `Box::leak` in `new` and is freed
+        // only here; the owner drops this after `Pa_CloseStream` returned,
+        // so PortAudio no longer uses it.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
 }
 
 /// # Safety

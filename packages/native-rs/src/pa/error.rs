@@ -81,9 +81,12 @@ pub fn check(code: i32, context: &str) -> Result<i32> {
                 };
                 // SAFETY: plain query, valid while PortAudio is initialized.
                 let index = unsafe { (pa.Pa_HostApiTypeIdToHostApiIndex)(info.hostApiType) };
+                // `c_long` is 32 bits on Windows, 64 elsewhere.
+                #[allow(clippy::unnecessary_cast)]
+                let host_code = info.errorCode as i64;
                 host = Some(HostError {
                     host_api: index,
-                    code: info.errorCode as i64,
+                    code: host_code,
                     text,
                 });
             }

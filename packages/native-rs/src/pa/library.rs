@@ -107,7 +107,9 @@ pub fn terminate(stop_streams: bool) -> Result<()> {
 /// active this refuses unless `stop_streams` is true.
 pub fn reinitialize(stop_streams: bool) -> Result<()> {
     terminate(stop_streams).map_err(|e| match e {
-        Error::Unavailable(text) => Error::Unavailable(text.replacen("terminate()", "reinitialize()", 1)),
+        Error::Unavailable(text) => {
+            Error::Unavailable(text.replacen("terminate()", "reinitialize()", 1))
+        }
         other => other,
     })?;
     initialize_locked(&mut state()).map(|_| ())
