@@ -88,15 +88,33 @@ impl RtContext {
     /// callback (stream stopped or never started).
     pub fn reset_for_start(&mut self) {
         if let RtMode::Rings(r) = &mut self.mode {
-            if let Some(out) = r.output.as_mut() {
-                let n = out.slots();
-                if let Ok(chunk) = out.read_chunk(n) {
-                    chunk.commit_all();
-                }
+            // Callback streams: output queued for the previous run is stale.
+            // Blocking streams keep it: it was written before this start.
+            if r.meta.is_some() {
+                r.discard_output();
             }
             r.priming_left = r.cushion;
             r.since_wake = 0;
             r.carried = 0;
+        }
+    }
+
+    /// Drops queued output (after an abort). Same precondition as
+    /// [`RtContext::reset_for_start`].
+    pub fn discard_output(&mut self) {
+        if let RtMode::Rings(r) = &mut self.mode {
+            r.discard_output();
+        }
+    }
+}
+
+impl RingsRt {
+    fn discard_output(&mut self) {
+        if let Some(out) = self.output.as_mut() {
+            let n = out.slots();
+            if let Ok(chunk) = out.read_chunk(n) {
+                chunk.commit_all();
+            }
         }
     }
 }

@@ -289,7 +289,19 @@ impl Stream {
     }
 
     pub fn abort(&self) -> Result<()> {
-        let r = self.with_handle(|h| h.abort());
+        let guard = lock(&self.handle);
+        let r = match guard.as_ref() {
+            Some(h) => h.abort(),
+            None => Err(closed_error()),
+        };
+        if r.is_ok() {
+            if let Some(data) = lock(&self.callback_data).as_mut() {
+                // SAFETY: Pa_AbortStream has returned, so the callback no
+                // longer runs; the handle lock keeps anyone from restarting.
+                unsafe { data.get_mut() }.ctx.discard_output();
+            }
+        }
+        drop(guard);
         self.signals.running.store(false, Ordering::Release);
         self.signals.bump_and_wake();
         r
