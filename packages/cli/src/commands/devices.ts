@@ -1,0 +1,38 @@
+/** `sounddevice devices [--json]` (also what runs with no command). */
+import type { Command } from 'commander';
+import { queryDevices } from '@sounddevice/raw';
+import type { CliContext } from '../io.js';
+
+/** Options of {@link runDevices}. */
+export interface DevicesOptions {
+  /** Print a JSON array of device objects instead of the text list. */
+  json?: boolean;
+}
+
+/**
+ * Prints every device: the text list of Python's `python3 -m sounddevice`
+ * (`>` default input, `<` default output, `*` both), or with `json` an array
+ * of the objects `queryDevices()` returns.
+ *
+ * @param options - See {@link DevicesOptions}.
+ * @param ctx - Where to write.
+ */
+export function runDevices(options: DevicesOptions, ctx: CliContext): void {
+  const list = queryDevices();
+  const text = options.json ? JSON.stringify([...list], null, 2) : list.toString();
+  ctx.io.stdout.write(text === '' ? '' : `${text}\n`);
+}
+
+/**
+ * Adds the `devices` command to `program`.
+ *
+ * @param program - The root command.
+ * @param ctx - Shared state of this run.
+ */
+export function addDevicesCommand(program: Command, ctx: CliContext): Command {
+  return program
+    .command('devices')
+    .description('list the audio devices (the default command): > default input, < default output, * both')
+    .option('--json', 'print a JSON array of device objects')
+    .action((options: DevicesOptions) => runDevices(options, ctx));
+}
