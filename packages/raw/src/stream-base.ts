@@ -216,6 +216,10 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   /** True while the stream runs (started and not yet finished). */
   get active(): boolean {
     if (this.closed) return false;
+    // Some host APIs (ALSA) call the finished callback just before they mark
+    // the stream inactive: once it ran, the stream is inactive for us too,
+    // so `active` is false as soon as `finished` has settled.
+    if (this._native.finished) return false;
     return callNative(() => this._native.active);
   }
 
@@ -263,11 +267,14 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   /**
    * Latency in seconds as PortAudio reports it after opening; for callback
    * streams the output side includes the cushion (`cushion * blockSize`
-   * frames). `[input, output]` for full-duplex streams.
+   * frames). With `blockSize` 0 the cushion's blocks have the size PortAudio
+   * chooses, known once the first block has been processed: until then the
+   * cushion is not included. `[input, output]` for full-duplex streams.
    */
   get latency(): Pairable<number> {
     const info = this._native.info;
-    const cushion = this._native.cushion * this._resolved.blockSize / info.sampleRate;
+    const blockFrames = this._resolved.blockSize > 0 ? this._resolved.blockSize : this._native.blockFrames;
+    const cushion = (this._native.cushion * blockFrames) / info.sampleRate;
     return this._pair(
       this._resolved.input ? info.inputLatency : undefined,
       this._resolved.output ? info.outputLatency + cushion : undefined,
@@ -491,15 +498,19 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     return bytes;
   }
 
-  /** @internal Waits on the thread pool; `signal` cancels. */
-  protected async _await<T>(promise: Promise<T>, options: WaitOptions): Promise<T> {
+  /**
+   * @internal Starts a wait on the thread pool; `signal` cancels. An
+   * already-aborted signal rejects before the wait starts, so it reads or
+   * writes nothing.
+   */
+  protected async _await<T>(start: () => Promise<T>, options: WaitOptions): Promise<T> {
     const { signal } = options;
-    if (signal === undefined) return callNative(() => promise);
+    if (signal === undefined) return callNative(start);
     signal.throwIfAborted();
     const onAbort = (): void => this._native.cancelWaits();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      return await callNative(() => promise);
+      return await callNative(start);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw e;
@@ -513,7 +524,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     this._checkBlocking('read');
     checkPositiveInteger(frames, 'frames');
     const bytes = Buffer.alloc(frames * this._native.inFrameBytes);
-    const overflowed = await this._await(this._native.read(bytes), options);
+    const overflowed = await this._await(() => this._native.read(bytes), options);
     return { bytes, overflowed };
   }
 
@@ -521,7 +532,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   protected async _readIntoBytes(buffer: unknown, options: WaitOptions): Promise<{ frames: number; overflowed: boolean }> {
     this._checkBlocking('read');
     const bytes = this._frameBytes(buffer, 'read', 'buffer');
-    const overflowed = await this._await(this._native.read(bytes), options);
+    const overflowed = await this._await(() => this._native.read(bytes), options);
     return { frames: bytes.byteLength / this._native.inFrameBytes, overflowed };
   }
 
@@ -537,7 +548,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   /** @internal */
   protected async _writeBytes(bytes: Uint8Array, options: WaitOptions): Promise<boolean> {
     this._checkBlocking('write');
-    return this._await(this._native.write(bytes), options);
+    return this._await(() => this._native.write(bytes), options);
   }
 
   /** @internal */

@@ -180,6 +180,8 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     }
 
     sig.frames.fetch_add(block.frames as u64, Ordering::Relaxed);
+    sig.block_frames
+        .store(block.frames as u32, Ordering::Relaxed);
     r.since_wake += 1;
     if r.since_wake >= r.batch || sig.waiters.load(Ordering::Relaxed) > 0 {
         r.since_wake = 0;

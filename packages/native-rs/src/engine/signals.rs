@@ -40,6 +40,9 @@ pub struct Signals {
     /// Set once the client wrote output (blocking mode): underflows before
     /// the first write are the stream's start, not a glitch.
     pub output_started: AtomicBool,
+    /// Frames of the latest block of a ring stream: the size of a cushion
+    /// block when PortAudio chooses the block size (0 before the first one).
+    pub block_frames: AtomicU32,
 }
 
 impl Signals {

@@ -20,6 +20,7 @@ use std::any::Any;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// How the stream exchanges data with its user.
 pub enum Mode {
@@ -48,6 +49,8 @@ pub struct Config {
     pub owner: u64,
 }
 
+/// How much longer than the queued audio `stop()` waits for it to play.
+const STOP_DRAIN_MARGIN: Duration = Duration::from_millis(500);
 /// Blocks the rings of a callback stream hold beyond the cushion.
 const RING_BLOCKS: usize = 32;
 /// Frames assumed per block when PortAudio chooses the block size.
@@ -281,11 +284,55 @@ impl Stream {
         result
     }
 
+    /// Stops after everything already queued has played: what the client
+    /// wrote (blocking `write`) or what its callback produced (callback
+    /// streams) is still in the output ring, which `Pa_StopStream` alone
+    /// would drop. Python's `stop()` "waits until all pending audio buffers
+    /// have been played".
     pub fn stop(&self) -> Result<()> {
+        self.play_queued_output();
         let r = self.with_handle(|h| h.stop());
         self.signals.running.store(false, Ordering::Release);
         self.signals.bump_and_wake();
         r
+    }
+
+    /// Lets the audio thread play what the output ring holds, then complete
+    /// (as after `CallbackStop`); waits at most the queued duration plus a
+    /// margin, so a stalled device cannot hang `stop()`.
+    fn play_queued_output(&self) {
+        let queued_frames = {
+            let client = self.client();
+            match client.output.as_ref() {
+                Some(p) if self.out_frame > 0 => {
+                    (p.buffer().capacity() - p.slots()) / self.out_frame
+                }
+                _ => return,
+            }
+        };
+        let sig = &self.signals;
+        if queued_frames == 0
+            || !sig.running.load(Ordering::Acquire)
+            || !self.is_active().unwrap_or(false)
+        {
+            return;
+        }
+        sig.stop_requested.store(true, Ordering::Release);
+        let rate = if self.info.sample_rate > 0.0 {
+            self.info.sample_rate
+        } else {
+            8000.0
+        };
+        let block = match self.block_size {
+            0 => sig.block_frames.load(Ordering::Relaxed),
+            n => n,
+        };
+        let priming = self.cushion as usize * block as usize;
+        let seconds = (queued_frames + priming) as f64 / rate;
+        let deadline = Instant::now() + Duration::from_secs_f64(seconds) + STOP_DRAIN_MARGIN;
+        while !sig.finished.load(Ordering::Acquire) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     pub fn abort(&self) -> Result<()> {

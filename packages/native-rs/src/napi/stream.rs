@@ -159,6 +159,13 @@ impl NativeStream {
         self.inner.signals.frames.load(Ordering::Relaxed) as f64
     }
 
+    /// Frames of the latest block (0 before the first): the block size
+    /// PortAudio chose when the stream's `blockSize` is 0.
+    #[napi(getter)]
+    pub fn block_frames(&self) -> u32 {
+        self.inner.signals.block_frames.load(Ordering::Relaxed)
+    }
+
     #[napi(getter)]
     pub fn finished(&self) -> bool {
         self.inner.signals.finished.load(Ordering::Acquire)
