@@ -21,29 +21,29 @@ pub fn spawn(
     deliver_blocks: bool,
     notify: Notify,
 ) -> std::io::Result<JoinHandle<()>> {
+    // Read before spawning: a stream that starts and finishes before the
+    // new thread first runs must still be reported as finished.
+    let mut last_seq = signals.load_seq();
+    let mut finishes_seen = signals.finish_count.load(Ordering::Acquire);
     std::thread::Builder::new()
         .name("sounddevice-pump".into())
-        .spawn(move || {
-            let mut last_seq = signals.load_seq();
-            let mut finishes_seen = signals.finish_count.load(Ordering::Acquire);
-            loop {
-                let seq = signals.load_seq();
-                if signals.shutdown.load(Ordering::Acquire) {
-                    return;
-                }
-                let finishes = signals.finish_count.load(Ordering::Acquire);
-                if deliver_blocks
-                    && seq != last_seq
-                    && !signals.notify_pending.swap(true, Ordering::AcqRel)
-                {
-                    notify(EVENT_BLOCKS);
-                }
-                if finishes != finishes_seen {
-                    finishes_seen = finishes;
-                    notify(EVENT_FINISHED);
-                }
-                last_seq = seq;
-                signals.wait_while(seq);
+        .spawn(move || loop {
+            let seq = signals.load_seq();
+            if signals.shutdown.load(Ordering::Acquire) {
+                return;
             }
+            let finishes = signals.finish_count.load(Ordering::Acquire);
+            if deliver_blocks
+                && seq != last_seq
+                && !signals.notify_pending.swap(true, Ordering::AcqRel)
+            {
+                notify(EVENT_BLOCKS);
+            }
+            if finishes != finishes_seen {
+                finishes_seen = finishes;
+                notify(EVENT_FINISHED);
+            }
+            last_seq = seq;
+            signals.wait_while(seq);
         })
 }
