@@ -382,7 +382,8 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   }
 
   private _afterHalt(): void {
-    this._native.cancelWaits();
+    // Pending reads/writes wake up by themselves and reject with
+    // "Stream is stopped" (as PortAudio's blocking calls do).
     if (this._native.finished || !this._native.active) this._handleFinished();
   }
 
