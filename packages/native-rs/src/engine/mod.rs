@@ -10,6 +10,7 @@ pub mod buffers;
 pub mod client;
 pub mod pump;
 pub mod render;
+pub mod rings;
 pub mod signals;
 pub mod stream;
 mod trampoline;

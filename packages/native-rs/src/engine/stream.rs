@@ -3,11 +3,11 @@
 //! the one safe order (close PortAudio, free the audio context, stop waiters,
 //! join the pump, release pinned buffers).
 
-use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
 use super::pump::{self, Notify};
-use super::render::{BuffersRt, RingsRt, RtContext, RtMode};
+use super::render::{BuffersRt, RtContext, RtMode};
+use super::rings::{blocking_rings, callback_rings};
 use super::signals::Signals;
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
@@ -15,7 +15,6 @@ use crate::pa::library::{register_stream, OpenStream};
 use crate::pa::params::{DirectionParams, SampleFormat};
 use crate::pa::stream::{OpenRequest, PaStreamHandle, StreamInfo};
 use portaudio_sys as sys;
-use rtrb::RingBuffer;
 use std::any::Any;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -51,8 +50,6 @@ pub struct Config {
 
 /// How much longer than the queued audio `stop()` waits for it to play.
 const STOP_DRAIN_MARGIN: Duration = Duration::from_millis(500);
-/// Blocks the rings of a callback stream hold beyond the cushion.
-const RING_BLOCKS: usize = 32;
 /// Frames assumed per block when PortAudio chooses the block size.
 const UNSPECIFIED_BLOCK_FRAMES: usize = 4096;
 
@@ -128,51 +125,12 @@ impl Stream {
 
         let (mode, client, cushion, is_callback) = match config.mode {
             Mode::Callback { cushion } => {
-                let blocks = RING_BLOCKS + cushion as usize;
-                let frames = blocks * block_frames;
-                let (ip, ic) = split(in_frame * frames);
-                let (op, oc) = split(out_frame * frames);
-                let (mp, mc) = RingBuffer::<BlockMeta>::new(blocks);
-                let rt = RingsRt {
-                    input: ip,
-                    output: oc,
-                    meta: Some(mp),
-                    cushion,
-                    priming_left: cushion,
-                    batch: (cushion / 2).max(1),
-                    since_wake: 0,
-                    carried: 0,
-                };
-                let client = ClientSide {
-                    input: ic,
-                    output: op,
-                    meta: Some(mc),
-                    in_frame,
-                    out_frame,
-                };
+                let (rt, client) = callback_rings(in_frame, out_frame, cushion, block_frames);
                 (RtMode::Rings(rt), client, cushion, true)
             }
             Mode::Blocking { ring_frames } => {
-                let frames = ring_frames.max(block_frames);
-                let (ip, ic) = split(in_frame * frames);
-                let (op, oc) = split(out_frame * frames);
-                let rt = RingsRt {
-                    input: ip,
-                    output: oc,
-                    meta: None,
-                    cushion: 0,
-                    priming_left: 0,
-                    batch: 1,
-                    since_wake: 0,
-                    carried: 0,
-                };
-                let client = ClientSide {
-                    input: ic,
-                    output: op,
-                    meta: None,
-                    in_frame,
-                    out_frame,
-                };
+                let (rt, client) =
+                    blocking_rings(in_frame, out_frame, ring_frames.max(block_frames));
                 (RtMode::Rings(rt), client, 0, false)
             }
             Mode::Buffers { play, rec } => {
@@ -486,14 +444,6 @@ impl Stream {
             owner: 0,
         }
     }
-}
-
-fn split(bytes: usize) -> (Option<rtrb::Producer<u8>>, Option<rtrb::Consumer<u8>>) {
-    if bytes == 0 {
-        return (None, None);
-    }
-    let (p, c) = RingBuffer::<u8>::new(bytes);
-    (Some(p), Some(c))
 }
 
 impl OpenStream for Stream {

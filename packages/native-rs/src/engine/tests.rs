@@ -7,13 +7,13 @@ use super::alloc_counter::allocations_during;
 use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
-use super::render::{BuffersRt, RingsRt, RtContext, RtMode};
+use super::render::{BuffersRt, RtContext, RtMode};
+use super::rings::{blocking_rings, callback_rings, RING_BLOCKS};
 use super::signals::Signals;
 use super::stream::Stream;
 use super::trampoline::{audio_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::Error;
 use portaudio_sys as sys;
-use rtrb::{Consumer, Producer, RingBuffer};
 use std::os::raw::{c_int, c_ulong, c_void};
 use std::ptr;
 use std::sync::atomic::Ordering;
@@ -28,8 +28,6 @@ const IN_OVERFLOW: u32 = sys::paInputOverflow as u32;
 const IN_UNDERFLOW: u32 = sys::paInputUnderflow as u32;
 const OUT_UNDERFLOW: u32 = sys::paOutputUnderflow as u32;
 const PRIMING: u32 = sys::paPrimingOutput as u32;
-/// Mirrors `stream::RING_BLOCKS`.
-const RING_BLOCKS: usize = 32;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What PortAudio sees: the `userData` of an open stream (owned as
@@ -154,14 +152,6 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
-fn split(bytes: usize) -> (Option<Producer<u8>>, Option<Consumer<u8>>) {
-    if bytes == 0 {
-        return (None, None);
-    }
-    let (p, c) = RingBuffer::<u8>::new(bytes);
-    (Some(p), Some(c))
-}
-
 /// A callback stream (`Mode::Callback`), sized as `Stream::open` sizes it.
 fn callback_rig(
     in_frame: usize,
@@ -170,28 +160,7 @@ fn callback_rig(
     cushion: u32,
     block_frames: usize,
 ) -> (Rig, ClientSide) {
-    let blocks = RING_BLOCKS + cushion as usize;
-    let frames = blocks * block_frames;
-    let (ip, ic) = split(in_frame * frames);
-    let (op, oc) = split(out_frame * frames);
-    let (mp, mc) = RingBuffer::<BlockMeta>::new(blocks);
-    let rt = RingsRt {
-        input: ip,
-        output: oc,
-        meta: Some(mp),
-        cushion,
-        priming_left: cushion,
-        batch: (cushion / 2).max(1),
-        since_wake: 0,
-        carried: 0,
-    };
-    let client = ClientSide {
-        input: ic,
-        output: op,
-        meta: Some(mc),
-        in_frame,
-        out_frame,
-    };
+    let (rt, client) = callback_rings(in_frame, out_frame, cushion, block_frames);
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
         client,
@@ -205,25 +174,7 @@ fn blocking_rig(
     silence: u8,
     ring_frames: usize,
 ) -> (Rig, ClientSide) {
-    let (ip, ic) = split(in_frame * ring_frames);
-    let (op, oc) = split(out_frame * ring_frames);
-    let rt = RingsRt {
-        input: ip,
-        output: oc,
-        meta: None,
-        cushion: 0,
-        priming_left: 0,
-        batch: 1,
-        since_wake: 0,
-        carried: 0,
-    };
-    let client = ClientSide {
-        input: ic,
-        output: op,
-        meta: None,
-        in_frame,
-        out_frame,
-    };
+    let (rt, client) = blocking_rings(in_frame, out_frame, ring_frames);
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
         client,
