@@ -1,4 +1,4 @@
-// Runs docs/usage.md, so it cannot go stale: the ```ts snippets of each
+// Runs the README's Usage chapter, so it cannot go stale: the ```ts snippets of each
 // section are joined into one module (in order), written next to this test
 // with '@sounddevice/numeric' pointing at the sources, type-checked with tsc
 // (strict, as the package) and imported through vitest's module loader: real
@@ -15,15 +15,17 @@ import * as sd from '../src/index.js';
 import { clearOut, testbed } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const doc = readFileSync(join(here, '../../../docs/usage.md'), 'utf8');
+const readme = readFileSync(join(here, '../../../README.md'), 'utf8');
+const usageStart = readme.indexOf('\n## Usage\n');
+const doc = readme.slice(usageStart, readme.indexOf('\n## ', usageStart + 1));
 const workDir = join(here, '.usage-snippets');
 const fileOf = (heading: string): string => join(workDir, `${heading.replace(/\W+/g, '-').toLowerCase()}.ts`);
 
-/** The `## ` sections of the doc and their ```ts blocks. */
+/** The `### ` sections of the Usage chapter and their ```ts blocks. */
 function sections(): Map<string, string[]> {
   const result = new Map<string, string[]>();
-  for (const part of doc.split(/\n(?=## )/).slice(1)) {
-    const heading = part.slice(3, part.indexOf('\n'));
+  for (const part of doc.split(/\n(?=### )/).slice(1)) {
+    const heading = part.slice(4, part.indexOf('\n'));
     result.set(heading, [...part.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!));
   }
   return result;
@@ -54,7 +56,7 @@ afterEach(async () => {
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-describe('docs/usage.md', () => {
+describe("README's Usage chapter", () => {
   it('has the sections of Python\'s usage chapter, each with snippets', () => {
     expect([...sections().keys()]).toEqual([
       'Playback',

@@ -15,10 +15,10 @@ const run = promisify(execFile);
 
 /** The ```ts blocks of the README section with this heading. */
 function snippets(heading: string): string[] {
-  const start = readme.indexOf(`## ${heading}\n`);
+  const start = readme.indexOf(`# ${heading}\n`);
   expect(start, `README section "${heading}"`).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + 3);
-  const section = readme.slice(start, end < 0 ? undefined : end);
+  const end = readme.slice(start + 2).search(/\n###? /);
+  const section = readme.slice(start, end < 0 ? undefined : start + 2 + end);
   return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
@@ -38,13 +38,13 @@ describe('README snippets', () => {
   });
 
   it('"Callback streams" run: a wire stopped by CallbackStop, and a processor', async () => {
-    const [callback, processor] = snippets('Callback streams');
+    const [callback, processor] = snippets('Callback streams on bytes');
     expect((await runSnippet(callback!)).stdout).toContain('finished after 50 blocks');
     await runSnippet(processor!);
   });
 
   it('"Blocking read/write" runs', async () => {
-    const [code] = snippets('Blocking read/write');
+    const [code] = snippets('Blocking read/write on bytes');
     await runSnippet(code!);
   });
 });
