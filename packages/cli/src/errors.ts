@@ -8,10 +8,20 @@ import { PROGRAM } from './version.js';
 export const EXIT_FAILURE = 1;
 /** Exit code for a malformed command line (unknown command or option, bad number). */
 export const EXIT_USAGE = 2;
+/** Exit code after Ctrl+C stopped a command before its natural end (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
 
 /** A command-line mistake found after parsing (exit code 2). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A file that cannot be read, written or understood (missing, no
+ * permission, not an audio format this command knows): exit code 1, one line.
+ */
+export class FileError extends Error {
+  override readonly name = 'FileError';
 }
 
 /** Commander outcomes that are not errors (help or version shown). */
@@ -29,6 +39,7 @@ export function isUserError(error: unknown): boolean {
     error instanceof TypeError ||
     error instanceof RangeError ||
     error instanceof UsageError ||
+    error instanceof FileError ||
     (error instanceof Error && error.name === 'PortAudioError')
   );
 }

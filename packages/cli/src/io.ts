@@ -1,9 +1,14 @@
 /** Where the command writes, and what it reads from its environment. */
 export interface CliIO {
   /** Normal output (device lists, JSON, help). */
-  stdout: { write(text: string): unknown };
-  /** Errors and diagnostics. */
-  stderr: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
+  /**
+   * Errors and diagnostics; live displays (progress bar, level meter) are
+   * drawn here only when it is a terminal (`isTTY`).
+   */
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
+  /** Key presses for interactive commands (`spectrogram`'s `+`/`-`); default none. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   /** Environment variables (`SOUNDDEVICE_DEBUG_STACK`); default `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
@@ -18,5 +23,5 @@ export interface CliContext {
 
 /** The real process's streams and environment. */
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }

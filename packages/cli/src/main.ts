@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { addDevicesCommand } from './commands/devices.js';
 import { addHostApisCommand } from './commands/hostapis.js';
+import { addPlayCommand } from './commands/play.js';
 import { addTestbedCommand } from './commands/testbed.js';
 import { addToneCommand } from './commands/tone.js';
 import { runVersion } from './commands/version.js';
@@ -40,6 +41,7 @@ export function createProgram(ctx: CliContext): Command {
   addDevicesCommand(program, ctx);
   addHostApisCommand(program, ctx);
   addToneCommand(program, ctx);
+  addPlayCommand(program, ctx);
   addTestbedCommand(program, ctx);
   return program;
 }
