@@ -24,6 +24,15 @@ export class FileError extends Error {
   override readonly name = 'FileError';
 }
 
+/**
+ * A command that could not do its job for a reason the user can fix (a
+ * loopback that is not connected, a JACK port that cannot be found): exit
+ * code 1, one line.
+ */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
 /** Commander outcomes that are not errors (help or version shown). */
 const _COMMANDER_OK = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
@@ -40,6 +49,7 @@ export function isUserError(error: unknown): boolean {
     error instanceof RangeError ||
     error instanceof UsageError ||
     error instanceof FileError ||
+    error instanceof CommandFailure ||
     (error instanceof Error && error.name === 'PortAudioError')
   );
 }

@@ -3,6 +3,13 @@ import { Command } from 'commander';
 import { addDevicesCommand } from './commands/devices.js';
 import { addHostApisCommand } from './commands/hostapis.js';
 import { addPlayCommand } from './commands/play.js';
+import { addRecCommand } from './commands/rec.js';
+import { addPlayrecCommand } from './commands/playrec.js';
+import { addWireCommand } from './commands/wire.js';
+import { addMeterCommand } from './commands/meter.js';
+import { addSpectrogramCommand } from './commands/spectrogram.js';
+import { addLatencyCommand } from './commands/latency.js';
+import { addPlotCommand } from './commands/plot.js';
 import { addTestbedCommand } from './commands/testbed.js';
 import { addToneCommand } from './commands/tone.js';
 import { runVersion } from './commands/version.js';
@@ -27,7 +34,7 @@ Environment:
  */
 export function createProgram(ctx: CliContext): Command {
   const program = new Command(PROGRAM)
-    .description('Play and record audio through PortAudio: devices, host APIs, a test tone, virtual devices.')
+    .description('Play and record audio through PortAudio: devices, files, live meters and plots, latency, virtual devices.')
     .usage('[command] [options]')
     .option('-V, --version', 'print the versions of this command and of PortAudio')
     .enablePositionalOptions()
@@ -42,6 +49,13 @@ export function createProgram(ctx: CliContext): Command {
   addHostApisCommand(program, ctx);
   addToneCommand(program, ctx);
   addPlayCommand(program, ctx);
+  addRecCommand(program, ctx);
+  addPlayrecCommand(program, ctx);
+  addWireCommand(program, ctx);
+  addMeterCommand(program, ctx);
+  addSpectrogramCommand(program, ctx);
+  addPlotCommand(program, ctx);
+  addLatencyCommand(program, ctx);
   addTestbedCommand(program, ctx);
   return program;
 }
