@@ -142,12 +142,15 @@ async function _wav(path: string, handle: FileHandle, size: number): Promise<Aud
   };
 }
 
-/** Interleaves decoder output (one float array per channel) as `dtype` bytes. */
-function _interleave(channelData: readonly Float32Array[], frames: number, dtype: DType, scale: number): Buffer {
-  const ch = channelData.length;
+/**
+ * Interleaves decoder output (one float array per channel) as `dtype` bytes
+ * with `ch` channels (mpg123 hands out two arrays for a mono MP3: the first
+ * `ch` are taken).
+ */
+function _interleave(channelData: readonly Float32Array[], frames: number, ch: number, dtype: DType, scale: number): Buffer {
   const out = new Float32Array(frames * ch);
   for (let c = 0; c < ch; c++) {
-    const data = channelData[c]!;
+    const data = channelData[Math.min(c, channelData.length - 1)]!;
     for (let f = 0; f < frames; f++) out[f * ch + c] = data[f]!;
   }
   if (dtype === 'float32') return Buffer.from(out.buffer);
@@ -172,7 +175,7 @@ interface _Decoder {
 }
 
 /** Runs `make()`'s decoder over the file's bytes from `start`, yielding interleaved chunks. */
-async function* _decoded(path: string, make: () => Promise<_Decoder>, dtype: DType, bits: number, start = 0): AsyncGenerator<Buffer> {
+async function* _decoded(path: string, make: () => Promise<_Decoder>, channels: number, dtype: DType, bits: number, start = 0): AsyncGenerator<Buffer> {
   const decoder = await make();
   const scale = 2 ** (bits - 1) - 1;
   let total = 0;
@@ -183,7 +186,7 @@ async function* _decoded(path: string, make: () => Promise<_Decoder>, dtype: DTy
       if (r.errors.length > 0) firstError ??= r.errors[0]!.message;
       if (r.samplesDecoded === 0) return undefined;
       total += r.samplesDecoded;
-      return _interleave(r.channelData, r.samplesDecoded, dtype, scale);
+      return _interleave(r.channelData, r.samplesDecoded, channels, dtype, scale);
     };
     for await (const chunk of _bytes(path, start)) {
       const out = take(await decoder.decode(chunk));
@@ -224,6 +227,7 @@ async function _flac(path: string, handle: FileHandle, at: number): Promise<Audi
           const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
           return new FLACDecoder();
         },
+        channels,
         dtype,
         bits,
         at,
@@ -278,6 +282,7 @@ async function _mp3(path: string): Promise<AudioSource> {
           const { MPEGDecoder } = await import('mpg123-decoder');
           return new MPEGDecoder() as unknown as _Decoder;
         },
+        scan.channels,
         'float32',
         32,
       ),
@@ -303,6 +308,7 @@ async function _ogg(path: string): Promise<AudioSource> {
           const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
           return new OggVorbisDecoder() as unknown as _Decoder;
         },
+        scan.channels,
         'float32',
         32,
       ),

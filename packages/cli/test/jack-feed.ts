@@ -1,0 +1,108 @@
+/**
+ * JACK helpers for tests of commands that listen: a feed that plays a known
+ * signal on the testbed's JACK server from this test process (an output or
+ * full-duplex buffer stream on `system`), connected by `jack_connect` to the
+ * ports of the command under test, found by the ports its stream created.
+ */
+import { RawBufferStream } from '@sounddevice/raw';
+import { jackConnect, jackPorts } from '@sounddevice/testbed';
+
+/** Client names (`PortAudio`, `PortAudio-01`, …) that own an `in_0` or `out_0` port. */
+export function clientsWithPorts(ports: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of ports) {
+    const m = /^(.*):(?:in|out)_0$/.exec(p);
+    if (m) out.add(m[1]!);
+  }
+  return out;
+}
+
+/** Waits until a client not in `before` has port `port` (e.g. `in_0`); returns its name. */
+export async function waitForClient(before: Set<string>, port: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ports = await jackPorts();
+    for (const c of clientsWithPorts(ports)) if (!before.has(c) && ports.includes(`${c}:${port}`)) return c;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no new JACK client with port ${port} appeared within ${timeoutMs} ms`);
+}
+
+/** A stream in this process playing `signal` (interleaved float32) on JACK's `system` device. */
+export class JackFeed {
+  private constructor(
+    readonly stream: RawBufferStream,
+    readonly client: string,
+    readonly channels: number,
+    readonly rec: Float32Array | undefined,
+  ) {}
+
+  /**
+   * Opens the feed (not started). With `recordFrames`, it is full duplex and
+   * also records that many frames of its own inputs (`rec`).
+   */
+  static async open(signal: Float32Array, channels: number, options: { loop?: boolean; recordFrames?: number } = {}): Promise<JackFeed> {
+    const before = clientsWithPorts(await jackPorts());
+    const play = { bytes: new Uint8Array(signal.buffer, signal.byteOffset, signal.byteLength), channels, map: Array.from({ length: channels }, (_, i) => i), loop: options.loop ?? false };
+    const rec = options.recordFrames ? new Float32Array(options.recordFrames * channels) : undefined;
+    const stream = rec
+      ? new RawBufferStream('duplex', { device: 'system', channels, dtype: 'float32', sampleRate: 48000 }, { play, rec: { bytes: new Uint8Array(rec.buffer), map: play.map } })
+      : new RawBufferStream('output', { device: 'system', channels, dtype: 'float32', sampleRate: 48000 }, { play });
+    const client = await waitForClient(before, 'out_0', 5000);
+    return new JackFeed(stream, client, channels, rec);
+  }
+
+  /** Connects this feed's outputs to `client`'s inputs, channel by channel. */
+  async feed(client: string, channels = this.channels): Promise<void> {
+    for (let c = 0; c < channels; c++) await jackConnect(`${this.client}:out_${c}`, `${client}:in_${c}`);
+  }
+
+  /** Connects `client`'s outputs to this feed's inputs (duplex feeds). */
+  async listenTo(client: string, channels = this.channels): Promise<void> {
+    for (let c = 0; c < channels; c++) await jackConnect(`${client}:out_${c}`, `${this.client}:in_${c}`);
+  }
+
+  async close(): Promise<void> {
+    await this.stream.close();
+  }
+}
+
+/** Interleaved float32 sine, the same on every channel. */
+export function sine(frequency: number, amplitude: number, frames: number, channels: number, rate = 48000): Float32Array {
+  const out = new Float32Array(frames * channels);
+  for (let i = 0; i < frames; i++) out.fill(amplitude * Math.sin((2 * Math.PI * frequency * i) / rate), i * channels, (i + 1) * channels);
+  return out;
+}
+
+/**
+ * A float32 ramp whose every sample tells its position: channel 0 of frame
+ * i is ((i mod period) + 1) / 65536 (exact in float32), channel 1 its
+ * negative. Loop it, and any lost or repeated frame breaks the count.
+ */
+export function ramp(period: number, channels = 2): Float32Array {
+  const out = new Float32Array(period * channels);
+  for (let i = 0; i < period; i++) for (let c = 0; c < channels; c++) out[i * channels + c] = ((c % 2 === 0 ? 1 : -1) * (i + 1)) / 65536;
+  return out;
+}
+
+/**
+ * Checks that from its first non-zero frame on, `got` (interleaved, like
+ * {@link ramp}) continues the ramp frame after frame to its end. Returns
+ * the number of ramp frames found.
+ */
+export function expectContinuousRamp(got: Float32Array, period: number, channels = 2): number {
+  let frame = 0;
+  while (frame * channels < got.length && got[frame * channels] === 0) frame++;
+  const frames = got.length / channels;
+  if (frame >= frames) throw new Error('the ramp never arrived (only silence)');
+  let expected = Math.round(got[frame * channels]! * 65536) - 1;
+  const start = frame;
+  for (; frame < frames; frame++, expected = (expected + 1) % period) {
+    for (let c = 0; c < channels; c++) {
+      const want = ((c % 2 === 0 ? 1 : -1) * (expected + 1)) / 65536;
+      const v = got[frame * channels + c];
+      if (v !== want) throw new Error(`frame ${frame} channel ${c}: got ${(v ?? Number.NaN) * 65536}/65536, want ${want * 65536}/65536 (ramp broken after ${frame - start} frames)`);
+    }
+  }
+  return frames - start;
+}
