@@ -22,15 +22,42 @@ export function native(): NativeModule {
     try {
       _module = require('@sounddevice/native') as NativeModule;
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new PortAudioError(
-        `The sounddevice native addon could not be loaded for ${process.platform}-${process.arch} ` +
-          `(${why}). Reinstall @sounddevice/native, or build it from source with ` +
-          '`pnpm --filter @sounddevice/native build`.',
-      );
+      const why = _causes(e);
+      const platform = _platformPackage();
+      const binary = SUPPORTED_PLATFORMS.includes(platform)
+        ? `its binary for this platform comes in the package @sounddevice/native-${platform}, an optional ` +
+          'dependency of @sounddevice/native: install it (`npm install ' +
+          `@sounddevice/native-${platform}\`), or reinstall without --omit=optional/--no-optional`
+        : `no binary is published for ${platform} (there are: ${SUPPORTED_PLATFORMS.join(', ')}); ` +
+          'build it from source with `pnpm --filter @sounddevice/native build`';
+      throw new PortAudioError(`The sounddevice native addon could not be loaded: ${binary}. (${why})`);
     }
   }
   return _module;
+}
+
+/** The messages of `e` and of its `cause` chain (the generated loader chains one per file it tried). */
+function _causes(e: unknown): string {
+  const messages: string[] = [];
+  for (let c: unknown = e; c !== undefined && c !== null && messages.length < 20; c = (c as { cause?: unknown }).cause) {
+    messages.push(c instanceof Error ? c.message.split('\n')[0]! : String(c));
+    if (!(c instanceof Error)) break;
+  }
+  return messages.join('; ');
+}
+
+/** The platforms `@sounddevice/native-<platform>` packages are published for. */
+const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc', 'win32-arm64-msvc'];
+
+/** This machine's platform as napi-rs names its packages: `linux-x64-gnu`, `darwin-arm64`, `win32-x64-msvc`, … */
+function _platformPackage(): string {
+  let abi = '';
+  if (process.platform === 'win32') abi = '-msvc';
+  else if (process.platform === 'linux') {
+    const report = process.report?.getReport?.() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    abi = report?.header?.glibcVersionRuntime ? '-gnu' : '-musl';
+  }
+  return `${process.platform}-${process.arch}${abi}`;
 }
 
 /** Turns the addon's `TypeError:`/`RangeError:`/`PortAudioError:` messages into those classes. */
