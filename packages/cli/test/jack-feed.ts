@@ -7,32 +7,48 @@
 import { RawBufferStream } from '@sounddevice/raw';
 import { jackConnect, jackPorts } from '@sounddevice/testbed';
 
-/** Client names (`PortAudio`, `PortAudio-01`, …) that own an `in_0` or `out_0` port. */
-export function clientsWithPorts(ports: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const p of ports) {
-    const m = /^(.*):(?:in|out)_0$/.exec(p);
-    if (m) out.add(m[1]!);
-  }
-  return out;
+/** The ports of one JACK client that a stream created. */
+export interface StreamPorts {
+  client: string;
+  /** `client:in_N` ports in channel order. */
+  ins: string[];
+  /** `client:out_N` ports in channel order. */
+  outs: string[];
 }
 
-/** Waits until a client not in `before` has port `port` (e.g. `in_0`); returns its name. */
-export async function waitForClient(before: Set<string>, port: string, timeoutMs = 15_000): Promise<string> {
+const _byNumber = (a: string, b: string): number => Number(a.split('_').at(-1)) - Number(b.split('_').at(-1));
+
+/**
+ * Waits until ports appear that were not in `before` (PortAudio creates a
+ * stream's ports when it opens; their numbers count on across the streams of
+ * one process), `ins` inputs and `outs` outputs of one client.
+ */
+export async function waitForPorts(before: readonly string[], want: { ins?: number; outs?: number }, timeoutMs = 15_000): Promise<StreamPorts> {
+  const old = new Set(before);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ports = await jackPorts();
-    for (const c of clientsWithPorts(ports)) if (!before.has(c) && ports.includes(`${c}:${port}`)) return c;
+    const fresh = (await jackPorts()).filter((p) => !old.has(p));
+    const clients = new Map<string, StreamPorts>();
+    for (const p of fresh) {
+      const m = /^(.*):(in|out)_\d+$/.exec(p);
+      if (!m) continue;
+      const entry = clients.get(m[1]!) ?? { client: m[1]!, ins: [], outs: [] };
+      (m[2] === 'in' ? entry.ins : entry.outs).push(p);
+      clients.set(m[1]!, entry);
+    }
+    for (const e of clients.values()) {
+      if (e.ins.length >= (want.ins ?? 0) && e.outs.length >= (want.outs ?? 0)) return { ...e, ins: e.ins.sort(_byNumber), outs: e.outs.sort(_byNumber) };
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`no new JACK client with port ${port} appeared within ${timeoutMs} ms`);
+  throw new Error(`no JACK client with ${want.ins ?? 0} new inputs and ${want.outs ?? 0} new outputs appeared within ${timeoutMs} ms`);
 }
 
 /** A stream in this process playing `signal` (interleaved float32) on JACK's `system` device. */
 export class JackFeed {
   private constructor(
     readonly stream: RawBufferStream,
-    readonly client: string,
+    readonly ports: StreamPorts,
     readonly channels: number,
     readonly rec: Float32Array | undefined,
   ) {}
@@ -42,24 +58,24 @@ export class JackFeed {
    * also records that many frames of its own inputs (`rec`).
    */
   static async open(signal: Float32Array, channels: number, options: { loop?: boolean; recordFrames?: number } = {}): Promise<JackFeed> {
-    const before = clientsWithPorts(await jackPorts());
+    const before = await jackPorts();
     const play = { bytes: new Uint8Array(signal.buffer, signal.byteOffset, signal.byteLength), channels, map: Array.from({ length: channels }, (_, i) => i), loop: options.loop ?? false };
     const rec = options.recordFrames ? new Float32Array(options.recordFrames * channels) : undefined;
     const stream = rec
       ? new RawBufferStream('duplex', { device: 'system', channels, dtype: 'float32', sampleRate: 48000 }, { play, rec: { bytes: new Uint8Array(rec.buffer), map: play.map } })
       : new RawBufferStream('output', { device: 'system', channels, dtype: 'float32', sampleRate: 48000 }, { play });
-    const client = await waitForClient(before, 'out_0', 5000);
-    return new JackFeed(stream, client, channels, rec);
+    const ports = await waitForPorts(before, { outs: channels, ins: rec ? channels : 0 }, 5000);
+    return new JackFeed(stream, ports, channels, rec);
   }
 
-  /** Connects this feed's outputs to `client`'s inputs, channel by channel. */
-  async feed(client: string, channels = this.channels): Promise<void> {
-    for (let c = 0; c < channels; c++) await jackConnect(`${this.client}:out_${c}`, `${client}:in_${c}`);
+  /** Connects this feed's outputs to `to`'s inputs, channel by channel. */
+  async feed(to: StreamPorts, channels = this.channels): Promise<void> {
+    for (let c = 0; c < channels; c++) await jackConnect(this.ports.outs[c]!, to.ins[c]!);
   }
 
-  /** Connects `client`'s outputs to this feed's inputs (duplex feeds). */
-  async listenTo(client: string, channels = this.channels): Promise<void> {
-    for (let c = 0; c < channels; c++) await jackConnect(`${client}:out_${c}`, `${this.client}:in_${c}`);
+  /** Connects `from`'s outputs to this feed's inputs (duplex feeds). */
+  async listenTo(from: StreamPorts, channels = this.channels): Promise<void> {
+    for (let c = 0; c < channels; c++) await jackConnect(from.outs[c]!, this.ports.ins[c]!);
   }
 
   async close(): Promise<void> {
@@ -91,8 +107,10 @@ export function ramp(period: number, channels = 2): Float32Array {
  * the number of ramp frames found.
  */
 export function expectContinuousRamp(got: Float32Array, period: number, channels = 2): number {
+  // Start where every channel is connected (jack_connect links them one by one).
   let frame = 0;
-  while (frame * channels < got.length && got[frame * channels] === 0) frame++;
+  const connected = (f: number): boolean => Array.from({ length: channels }, (_, c) => got[f * channels + c]).every((v) => v !== 0);
+  while (frame * channels < got.length && !connected(frame)) frame++;
   const frames = got.length / channels;
   if (frame >= frames) throw new Error('the ramp never arrived (only silence)');
   let expected = Math.round(got[frame * channels]! * 65536) - 1;

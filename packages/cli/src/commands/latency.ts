@@ -78,23 +78,32 @@ export function findSignal(recording: Float32Array, signal: Float32Array): { off
   return { offset: bestOffset, match: best };
 }
 
-/** The JACK client that owns the ports that appeared between two listings. */
-function _newClient(before: readonly string[], after: readonly string[], inPort: string, outPort: string): string {
+/**
+ * The ports this stream created: those that appeared between two listings,
+ * of one client, in channel order (PortAudio names them `in_N`/`out_N` with
+ * numbers that count on across the streams of a process).
+ */
+function _newPorts(before: readonly string[], after: readonly string[]): { client: string; ins: string[]; outs: string[] } {
   const old = new Set(before);
-  const clients = new Set<string>();
+  const clients = new Map<string, { client: string; ins: string[]; outs: string[] }>();
   for (const port of after) {
     if (old.has(port)) continue;
     const m = /^(.*):(in|out)_\d+$/.exec(port);
-    if (m && after.includes(`${m[1]}:${inPort}`) && after.includes(`${m[1]}:${outPort}`)) clients.add(m[1]!);
+    if (!m) continue;
+    const entry = clients.get(m[1]!) ?? { client: m[1]!, ins: [], outs: [] };
+    (m[2] === 'in' ? entry.ins : entry.outs).push(port);
+    clients.set(m[1]!, entry);
   }
   if (clients.size !== 1) {
     throw new CommandFailure(
       clients.size === 0
         ? 'could not find the JACK ports of this stream (no new ports appeared)'
-        : `could not tell which JACK client is this stream: several appeared at once (${[...clients].join(', ')}); try again`,
+        : `could not tell which JACK client is this stream: several appeared at once (${[...clients.keys()].join(', ')}); try again`,
     );
   }
-  return [...clients][0]!;
+  const byNumber = (a: string, b: string): number => Number(a.split('_').at(-1)) - Number(b.split('_').at(-1));
+  const found = [...clients.values()][0]!;
+  return { client: found.client, ins: found.ins.sort(byNumber), outs: found.outs.sort(byNumber) };
 }
 
 function _isJack(info: DeviceInfo): boolean {
@@ -167,10 +176,12 @@ export async function runLatency(options: LatencyOptions, ctx: CliContext): Prom
     let loop: [string, string] | undefined;
     let client = '';
     if (options.jackLoopback) {
-      const inPort = `in_${options.inputChannel - 1}`;
-      const outPort = `out_${options.outputChannel - 1}`;
-      client = _newClient(ports, await jackPorts(), inPort, outPort);
-      loop = [`${client}:${outPort}`, `${client}:${inPort}`];
+      const mine = _newPorts(ports, await jackPorts());
+      client = mine.client;
+      const from = mine.outs[options.outputChannel - 1];
+      const to = mine.ins[options.inputChannel - 1];
+      if (from === undefined || to === undefined) throw new CommandFailure(`the stream's JACK ports are missing (found ${[...mine.outs, ...mine.ins].join(', ')})`);
+      loop = [from, to];
       await jackConnect(loop[0], loop[1]);
     }
     stream.start();
