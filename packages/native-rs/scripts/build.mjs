@@ -2,14 +2,16 @@
 /**
  * Release build of the addon, as it is published.
  *
- *   node scripts/build.mjs            # `pnpm --filter @sounddevice/native build`
+ *   node scripts/build.mjs                    # `pnpm --filter @sounddevice/native build`
+ *   node scripts/build.mjs --target <triple> [napi build options]   # the release workflow
  *
- * 1. On a Linux glibc x64 host it links against a glibc 2.17 sysroot
- *    (`napi build --use-napi-cross`, the prebuilt gcc toolchain napi-rs ships on
- *    npm as `@napi-rs/cross-toolchain-*`), so the binary runs on any
- *    distribution with glibc >= 2.17 rather than only on the build machine's
- *    (Debian bookworm's 2.36 toolchain would require GLIBC_2.34). Anywhere else,
- *    or with SOUNDDEVICE_HOST_TOOLCHAIN=1, it is a plain host build.
+ * 1. For Linux glibc targets (x64, arm64) on a Linux x64 host it links against a
+ *    glibc 2.17 sysroot (`napi build --use-napi-cross`, the prebuilt gcc
+ *    toolchain napi-rs ships on npm as `@napi-rs/cross-toolchain-*`), so the
+ *    binary runs on any distribution with glibc >= 2.17 rather than only on the
+ *    build machine's (Debian bookworm's 2.36 toolchain makes it require
+ *    GLIBC_2.34). Anywhere else, or with SOUNDDEVICE_HOST_TOOLCHAIN=1, it is a
+ *    plain `napi build --platform --release`.
  * 2. It writes `index.js`, `index.d.ts` and `sounddevice.<platform>.node` into a
  *    scratch folder and renames them into place, so processes that already
  *    loaded the old addon keep their (unlinked) copy instead of seeing the file
@@ -92,15 +94,31 @@ function napi(args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const buildArgs = ['build', '--platform', '--release'];
-const hostTriple = HOST_TRIPLES[process.arch];
-if (process.platform === 'linux' && hostTriple && isGlibc() && process.env.SOUNDDEVICE_HOST_TOOLCHAIN !== '1') {
-  if (ensureCrossToolchain(hostTriple)) {
-    buildArgs.push('--target', hostTriple, '--use-napi-cross');
-    log(`${hostTriple} against glibc 2.17 (napi-rs cross toolchain)`);
+// `--target <triple>` picks the target (default: the host); every other argument
+// goes to `napi build` as it is (the release workflow passes `-x` for musl, say).
+const argv = process.argv.slice(2);
+const targetAt = argv.indexOf('--target');
+const target = targetAt >= 0 ? argv[targetAt + 1] : undefined;
+if (targetAt >= 0) argv.splice(targetAt, 2);
+const buildArgs = ['build', '--platform', '--release', ...argv];
+const glibcTarget = target ?? (process.platform === 'linux' && isGlibc() ? HOST_TRIPLES[process.arch] : undefined);
+if (
+  process.platform === 'linux' &&
+  HOST_TRIPLES[process.arch] &&
+  glibcTarget?.endsWith('-unknown-linux-gnu') &&
+  process.env.SOUNDDEVICE_HOST_TOOLCHAIN !== '1'
+) {
+  if (ensureCrossToolchain(glibcTarget)) {
+    buildArgs.push('--target', glibcTarget, '--use-napi-cross');
+    log(`${glibcTarget} against glibc 2.17 (napi-rs cross toolchain)`);
+  } else if (target) {
+    log(`cannot set up the glibc 2.17 toolchain for ${target}`);
+    process.exit(1);
   } else {
     log(`WARNING: host toolchain build: the binary will need this machine's glibc (${process.report.getReport().header.glibcVersionRuntime})`);
   }
+} else if (target) {
+  buildArgs.push('--target', target);
 }
 
 const outDir = path.join(pkgDir, '.napi-out');
