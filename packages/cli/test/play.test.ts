@@ -172,7 +172,7 @@ describe('sounddevice play', () => {
       expect(end[0]).toBe(`▶ 0:02.0 / 0:02.0 [${'█'.repeat(40)}] 100%  jack.wav`);
       expect(end[1]).toMatch(/^Played '.*jack\.wav' \(WAV, 2 channels, int16, 48000 Hz, 0:02\.0\)/);
     } finally {
-      tty.kill();
+      await tty.kill();
     }
   });
 

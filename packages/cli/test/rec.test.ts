@@ -134,7 +134,7 @@ describe('sounddevice rec', () => {
       tty.send('C-c');
       await tty.waitFor(/Interrupted: recorded \d+ frames/, 5000);
     } finally {
-      tty.kill();
+      await tty.kill();
       await feed.close();
     }
   });

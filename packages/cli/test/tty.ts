@@ -60,8 +60,20 @@ export class TmuxRun {
     throw new Error(`screen never matched ${pattern} within ${timeoutMs} ms; last screen:\n${last.join('\n')}`);
   }
 
-  /** Ends the session and its tmux server. */
-  kill(): void {
+  /**
+   * Ends the session and its tmux server, after asking the command to stop
+   * with Ctrl+C (a JACK client killed without closing stalls the JACK graph
+   * for a while, which would disturb the next test).
+   */
+  async kill(): Promise<void> {
+    try {
+      if (!this.screen().some((l) => l.startsWith('[exit '))) {
+        this.send('C-c');
+        await this.waitFor(/^\[exit \d+\]$/m, 3000).catch(() => {});
+      }
+    } catch {
+      // the session is already gone
+    }
     try {
       execFileSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
     } catch {
