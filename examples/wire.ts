@@ -67,7 +67,7 @@ function waitForReturn(): Promise<void> {
     const done = (): void => {
       process.stdin.off('data', onData);
       process.stdin.off('end', done);
-      process.stdin.pause();
+      process.stdin.destroy(); // nothing more to read: let the process end
       resolve();
     };
     const onData = (chunk: Buffer): void => {

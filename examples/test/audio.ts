@@ -1,5 +1,5 @@
 /** Test signals, WAV files and what the testbed's devices captured. */
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import wavefile from 'wavefile';
 
 const { WaveFile } = wavefile;
@@ -57,4 +57,32 @@ export function firstSoundFrame(bytes: Uint8Array, frameBytes: number): number {
 /** The bytes of a typed array. */
 export function bytesOf(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Writes a long WAV without holding it in memory: `wavefile`'s header for
+ * the format, then `seconds` copies of `second` (one second of interleaved
+ * samples).
+ */
+export async function writeLongWav(
+  path: string,
+  second: Float32Array,
+  channels: number,
+  sampleRate: number,
+  seconds: number,
+): Promise<number> {
+  const wav = new WaveFile();
+  wav.fromScratch(channels, sampleRate, '32f', new Float32Array(0));
+  const header = Buffer.from(wav.toBuffer());
+  const dataBytes = second.byteLength * seconds;
+  header.writeUInt32LE(header.length - 8 + dataBytes, 4);
+  header.writeUInt32LE(dataBytes, header.length - 4);
+  const file = await open(path, 'w');
+  try {
+    await file.write(header);
+    for (let s = 0; s < seconds; s++) await file.write(bytesOf(second));
+  } finally {
+    await file.close();
+  }
+  return header.length + dataBytes;
 }
