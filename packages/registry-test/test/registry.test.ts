@@ -50,7 +50,7 @@ let env: NodeJS.ProcessEnv;
 
 /** A fresh folder outside the workspace, with `files` from fixtures/`fixture` copied in. */
 function freshProject(label: string, fixture?: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `sd-user-${label}-`));
+  const dir = mkdtempSync(path.join(work, `user-${label}-`));
   expect(path.relative(repoRoot, dir).startsWith('..')).toBe(true);
   if (fixture) cpSync(path.join(fixtures, fixture), dir, { recursive: true });
   if (!existsSync(path.join(dir, 'package.json'))) {
