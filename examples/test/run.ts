@@ -49,14 +49,14 @@ function _track(child: ChildProcess): Running {
   };
   child.stdout?.setEncoding('utf8').on('data', (s: string) => ((out += s), notify()));
   child.stderr?.setEncoding('utf8').on('data', (s: string) => ((err += s), notify()));
+  let ended = false;
   const exited = new Promise<RunResult>((resolve) => {
     child.on('close', (code, signal) => {
+      ended = true;
       notify();
       resolve({ code, signal, stdout: out, stderr: err });
     });
   });
-  let ended = false;
-  void exited.then(() => (ended = true));
   const matches = (p: RegExp | string): boolean => {
     const text = out + err;
     return typeof p === 'string' ? text.includes(p) : p.test(text);
