@@ -86,3 +86,11 @@ export async function writeLongWav(
   }
   return header.length + dataBytes;
 }
+
+/** The number of leading samples that `a` and `b` have in common. */
+export function commonPrefix(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}

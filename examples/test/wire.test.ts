@@ -7,7 +7,7 @@
 import * as sd from '@sounddevice/numeric';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signal } from './audio.js';
+import { commonPrefix, signal } from './audio.js';
 import { connectAll, newPorts, portsNow } from './jack.js';
 import { type Running, hasStack, runExample, startExample } from './run.js';
 
@@ -49,14 +49,21 @@ describe('wire', () => {
     const mine = await newPorts(beforeTest, { ins: 2, outs: 2 });
     await connectAll(mine.outs, wire.ins, 2);
     await connectAll(wire.outs, mine.ins, 2);
-    await sd.wait();
+    const status = await sd.wait();
 
     const recorded = recording.data as Float32Array;
     const first = recorded.findIndex((v) => v !== 0);
     expect(first, 'the signal came back').toBeGreaterThan(0);
     const start = first - (first % 2);
-    expect(Array.from(recorded.subarray(start, start + sig.length))).toEqual(Array.from(sig));
-    expect(recorded.subarray(start + sig.length).every((v) => v === 0)).toBe(true);
+    const xruns = status !== null || running.stdout().includes('<CallbackFlags');
+    if (!xruns) {
+      expect(Array.from(recorded.subarray(start, start + sig.length))).toEqual(Array.from(sig));
+      expect(recorded.subarray(start + sig.length).every((v) => v === 0)).toBe(true);
+    } else {
+      // A busy machine made JACK skip a cycle (reported as a status): the
+      // signal still comes back unchanged, up to there at least.
+      expect(commonPrefix(recorded.subarray(start), sig)).toBeGreaterThan(RATE / 10);
+    }
 
     running.child.kill('SIGINT');
     const r = await running.exited;
