@@ -6,7 +6,7 @@
 import { clearOutFile, readOutFile, writeInFile } from '@sounddevice/testbed';
 import { describe, expect, it } from 'vitest';
 import { bytesOf, signal, soundFrames } from './audio.js';
-import { runExample, testbed } from './run.js';
+import { runExample, startExample, testbed } from './run.js';
 
 const STATUS = /^<CallbackFlags: .*>$/;
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '' && !STATUS.test(l));
@@ -38,6 +38,15 @@ describe('async-coroutines', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lines(r.stdout)).toEqual(['recording buffer ...', 'playing buffer ...', 'done']);
     expect(Date.now() - started).toBeGreaterThan((2 * 150_000 * 1000) / 48000);
+  });
+
+  it('Ctrl+C (SIGINT) while recording: "Interrupted by user", exit code 1', async () => {
+    const running = startExample('async-coroutines', ['-i', 'system', '-o', 'system']);
+    await running.waitFor('recording buffer ...');
+    running.child.kill('SIGINT');
+    const r = await running.exited;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('\nInterrupted by user\n');
   });
 
   it('usage errors: exit code 2', async () => {

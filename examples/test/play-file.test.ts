@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { clearOutFile, readOutFile } from '@sounddevice/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesOf, firstSoundFrame, signal, writeWav } from './audio.js';
-import { EXAMPLES, hasStack, runExample, testbed } from './run.js';
+import { EXAMPLES, hasStack, runExample, startExample, testbed } from './run.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -69,6 +69,17 @@ describe('play-file', () => {
     const r = await runExample('play-file', ['relative.wav', '-d', 'vfile_out'], { env: { INIT_CWD: dir } });
     expect(r.code).toBe(0);
     await expectPlayed(bytesOf(samples), 2);
+  });
+
+  it('Ctrl+C (SIGINT) during playback: "Interrupted by user", exit code 1', async () => {
+    const file = join(dir, 'ten-seconds.wav');
+    await writeWav(file, signal('int16', 10 * 48000, 1, 8), 1, 48000, '16');
+    const running = startExample('play-file', [file, '-d', 'system']); // JACK plays in real time
+    await new Promise((r) => setTimeout(r, 1500));
+    running.child.kill('SIGINT');
+    const r = await running.exited;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('\nInterrupted by user\n');
   });
 
   it('user mistakes: one line on stderr, no stack trace, exit code 1 (2 for usage)', async () => {

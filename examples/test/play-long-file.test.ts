@@ -16,7 +16,7 @@ import { clearOutFile, readOutFile } from '@sounddevice/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wavefile from 'wavefile';
 import { bytesOf, signal, soundFrames, writeLongWav, writeWav } from './audio.js';
-import { EXAMPLES, hasStack, runExample, testbed } from './run.js';
+import { EXAMPLES, hasStack, runExample, startExample, testbed } from './run.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -98,6 +98,18 @@ describe('play-long-file', () => {
     expect(longBytes).toBeGreaterThan(90e6);
     // Loading the file (as play-file does) would add at least its size.
     expect(longPeak - shortPeak).toBeLessThan(longBytes / 4);
+  });
+
+  it('Ctrl+C (SIGINT) during playback: "Interrupted by user", exit code 1', async () => {
+    const file = join(dir, 'ten-seconds.wav');
+    await writeWav(file, signal('int16', 10 * 48000, 2, 9), 2, 48000, '16');
+    const running = startExample('play-long-file', [file, '-d', 'system']); // JACK plays in real time
+    await new Promise((r) => setTimeout(r, 1500));
+    running.child.kill('SIGINT');
+    const r = await running.exited;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Interrupted by user');
+    expect(hasStack(r.stderr)).toBe(false);
   });
 
   it('usage errors exit with code 2, a missing file with code 1', async () => {
