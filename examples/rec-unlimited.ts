@@ -9,6 +9,7 @@
  *
  *   pnpm --filter @sounddevice/examples run rec-unlimited [FILENAME] [-d DEVICE] [-r RATE] [-c N] [-t SUBTYPE]
  */
+import { unlink } from 'node:fs/promises';
 import * as sd from '@sounddevice/numeric';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { errorLine, exit, int, intOrStr, parseArgs, userPath } from './lib/cli.js';
@@ -54,19 +55,26 @@ try {
   let stopAt: number | undefined; // stream time of Ctrl+C
   let pendingStatus: sd.CallbackFlags | undefined;
 
-  const stream = new sd.RawInputStream({
-    sampleRate,
-    device: args.device,
-    channels: args.channels,
-    dtype: SUBTYPES[subtype].dtype,
-    callback(indata, _frames, time, status) {
-      if (status.any) reportStatus(status);
-      // After Ctrl+C: keep what was captured before it, then stop.
-      if (stopAt !== undefined && time.currentTime >= stopAt) throw new sd.CallbackStop();
-      queue.push(Buffer.from(indata)); // a copy: indata is reused for the next block
-      wake?.();
-    },
-  });
+  let stream: sd.RawInputStream;
+  try {
+    stream = new sd.RawInputStream({
+      sampleRate,
+      device: args.device,
+      channels: args.channels,
+      dtype: SUBTYPES[subtype].dtype,
+      callback(indata, _frames, time, status) {
+        if (status.any) reportStatus(status);
+        // After Ctrl+C: keep what was captured before it, then stop.
+        if (stopAt !== undefined && time.currentTime >= stopAt) throw new sd.CallbackStop();
+        queue.push(Buffer.from(indata)); // a copy: indata is reused for the next block
+        wake?.();
+      },
+    });
+  } catch (e) {
+    await file.close();
+    await unlink(path); // nothing was recorded
+    throw e;
+  }
 
   /** Prints status flags like Python's example, but at most once a second (merged). */
   function reportStatus(status: sd.CallbackFlags): void {
@@ -86,7 +94,7 @@ try {
   let interrupts = 0;
   process.on('SIGINT', () => {
     interrupts += 1;
-    if (interrupts > 1) stream.abort(); // a second Ctrl+C: stop at once
+    if (interrupts > 1 && stream.active) stream.abort(); // a second Ctrl+C: stop at once
     stopAt ??= stream.time;
     // Should no block come any more (a device that stopped), end anyway.
     setTimeout(() => stream.active && stream.abort(), 2000).unref();
@@ -102,17 +110,20 @@ try {
     () => ((finished = true), wake?.()),
     () => ((finished = true), wake?.()),
   );
-  while (!finished || queue.length > 0) {
-    if (queue.length === 0) {
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      continue;
+  try {
+    while (!finished || queue.length > 0) {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      await file.write(Buffer.concat(queue.splice(0)));
     }
-    await file.write(Buffer.concat(queue.splice(0)));
+    await stream.finished; // rethrows an error of the stream
+    await stream.close();
+  } finally {
+    await file.close(); // a valid WAV of what was written, whatever happened
   }
-  await stream.finished; // rethrows an error of the stream
-  await stream.close();
-  await file.close();
   console.log(`\nRecording finished: '${filename}' (${file.frames} frames, ${(file.frames / sampleRate).toFixed(2)} s)`);
   process.exit(0);
 } catch (e) {

@@ -150,7 +150,7 @@ describe('rec-unlimited', () => {
     expect(bytes.subarray(header, header + input.length).equals(input)).toBe(true);
   });
 
-  it('mistakes: an existing file or an unknown device is exit code 1 with one line, a bad subtype exit code 2', async () => {
+  it('mistakes: an existing file, an unknown device, too many channels: exit code 1 with one line; a bad subtype: exit code 2', async () => {
     const existing = join(dir, 'exists.wav');
     await writeFile(existing, 'precious');
     const r = await runExample('rec-unlimited', [existing, '-d', 'vfile_in']);
@@ -162,6 +162,12 @@ describe('rec-unlimited', () => {
     expect(device.code).toBe(1);
     expect(device.stderr).toMatch(/^DeviceNotFoundError: No input device matching 'nowhere'/);
     expect(hasStack(device.stderr)).toBe(false);
+
+    // A stream the device cannot open: no file is left behind.
+    const tooMany = await runExample('rec-unlimited', [join(dir, 'z.wav'), '-d', 'system', '-c', '5']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/^RangeError: channels must be at most 2/);
+    await expect(stat(join(dir, 'z.wav'))).rejects.toThrow(/ENOENT/);
 
     const subtype = await runExample('rec-unlimited', [join(dir, 'y.wav'), '-t', 'MP3']);
     expect(subtype.code).toBe(2);
