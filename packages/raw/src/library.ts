@@ -40,6 +40,13 @@ export interface ReinitializeOptions {
  * All open streams are closed. If one of them is still active this throws
  * instead, unless `stopStreams` is true.
  *
+ * After a JACK server this process used went away (killed, crashed or
+ * stopped, even if it runs again now), PortAudio 19.6 cannot be terminated
+ * (it would abort the process): that instance is then abandoned instead —
+ * its JACK streams are given up without closing them — and a fresh copy of
+ * the PortAudio library is loaded and initialized, which finds the server
+ * once it is back. See docs/reliability.md.
+ *
  * @param options - See {@link ReinitializeOptions}.
  * @throws PortAudioError when streams are active (and `stopStreams` is
  *   false) or PortAudio fails to initialize.
@@ -50,9 +57,10 @@ export function reinitialize(options: ReinitializeOptions = {}): void {
 
 /**
  * Close every stream and terminate PortAudio (Python's `sd._terminate()`).
- * The next call that needs PortAudio initializes it again. Call it before
- * stopping a JACK server this process uses: PortAudio's JACK host API aborts
- * the process if the server is gone when it terminates.
+ * The next call that needs PortAudio initializes it again. If a JACK server
+ * this process used has gone away, PortAudio is not terminated (its JACK
+ * host API would abort the process) but abandoned, as described for
+ * {@link reinitialize}.
  *
  * @param options - `stopStreams: true` closes running streams instead of refusing.
  * @throws PortAudioError if streams are active and `stopStreams` is false.

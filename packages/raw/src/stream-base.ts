@@ -24,6 +24,7 @@ const EVENT_BLOCKS = 1;
 const EVENT_FINISHED = 2;
 const PA_INPUT_OVERFLOW = 0x2;
 const PA_OUTPUT_UNDERFLOW = 0x4;
+const PA_DEVICE_UNAVAILABLE = -9985;
 
 /** How a subclass presents blocks to the user. */
 export interface StreamPresentation<I, O> {
@@ -400,6 +401,18 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     if (this._native.panicked && this._callbackError === undefined) {
       this._callbackError = new PortAudioError('The audio thread failed unexpectedly and the stream was aborted');
     }
+    if (this._native.hostLost && this._callbackError === undefined) {
+      // The host API dropped the running stream (a JACK server that went
+      // away): the native watchdog noticed and reported it as finished.
+      const lost = new PortAudioError(
+        `${this._presentation.kind} stopped: the audio device stopped working (its host API ended ` +
+          'the stream, e.g. the JACK server went away). Open a new stream, after reinitialize() ' +
+          'once the device or server is back.',
+        PA_DEVICE_UNAVAILABLE,
+      );
+      this._callbackError = lost;
+      this._report(lost, `Error in ${this._presentation.kind}`);
+    }
     try {
       this._finishedCallback?.();
     } catch (e) {
@@ -459,9 +472,9 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     if (!this._native.closed) this._native.requestAbort();
   }
 
-  private _report(error: unknown): void {
+  private _report(error: unknown, heading = `Exception in ${this._presentation.kind} callback`): void {
     const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-    process.stderr.write(`Exception in ${this._presentation.kind} callback:\n${text}\n`);
+    process.stderr.write(`${heading}:\n${text}\n`);
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 

@@ -10,7 +10,9 @@ mod loader;
 mod types;
 
 pub use hostapi::*;
-pub use loader::{default_library_names, library, open, LoadError, PortAudio, LIBRARY_PATH_ENV};
+pub use loader::{
+    default_library_names, library, open, open_path, LoadError, PortAudio, LIBRARY_PATH_ENV,
+};
 pub use types::*;
 
 #[cfg(test)]

@@ -229,6 +229,23 @@ pub fn open() -> Result<PortAudio, LoadError> {
     Err(LoadError { tried })
 }
 
+/// Opens the PortAudio library file at `path` as a library of its own, not
+/// the process-wide one of [`library()`]; `label` becomes its `path` (what
+/// users are told was loaded). Used to load a fresh copy of PortAudio when the
+/// instance in use can no longer be terminated and initialized again.
+pub fn open_path(path: &str, label: &str) -> Result<PortAudio, LoadError> {
+    let fail = |why: String| LoadError {
+        tried: vec![(path.to_string(), why)],
+    };
+    // SAFETY: as in `open`: a PortAudio library (here a copy of the one
+    // already loaded); its initializers have no preconditions.
+    let lib = unsafe { Library::new(path) }.map_err(|e| fail(e.to_string()))?;
+    // SAFETY: as in `open`: every symbol is checked to exist.
+    let mut pa = unsafe { PortAudio::from_library(lib, label.to_string()) }.map_err(fail)?;
+    pa.path = label.to_string();
+    Ok(pa)
+}
+
 static LIBRARY: OnceLock<Result<PortAudio, LoadError>> = OnceLock::new();
 
 /// The process-wide PortAudio library, loaded on first call.

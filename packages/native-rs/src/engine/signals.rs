@@ -5,6 +5,7 @@
 //! batch; state changes (finished, shutdown) bump and wake at once.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
 
 #[derive(Default)]
 pub struct Signals {
@@ -43,6 +44,11 @@ pub struct Signals {
     /// Frames of the latest block of a ring stream: the size of a cushion
     /// block when PortAudio chooses the block size (0 before the first one).
     pub block_frames: AtomicU32,
+    /// The host API ended the stream without finishing it (PortAudio says it
+    /// is inactive, but its finished callback never came: a JACK server that
+    /// went away). Set by the watchdog; the stream is then treated as
+    /// finished, and PortAudio is never called for it again.
+    pub host_lost: AtomicBool,
 }
 
 impl Signals {
@@ -77,6 +83,35 @@ impl Signals {
         atomic_wait::wait(&self.seq, seen);
     }
 
+    /// Like [`Signals::wait_while`], but returns after `timeout` at the
+    /// latest (and, rarely, earlier without a change). Linux: a futex wait
+    /// with a timeout. Elsewhere `atomic_wait` has no timeout, so the sleeper
+    /// is woken by the shared [`ticker`] instead.
+    pub fn wait_while_timeout(&self, seen: u32, timeout: Duration) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        futex_wait_timeout(&self.seq, seen, timeout);
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        {
+            let _ = timeout; // the ticker's period bounds the sleep
+            atomic_wait::wait(&self.seq, seen);
+        }
+    }
+
+    /// Marks the stream as ended by its host API without a finished
+    /// callback (see `host_lost`) and wakes everyone: waiters give up, the
+    /// pump reports the stream as finished. Returns false if it was already
+    /// marked. Never called on the audio thread.
+    pub fn declare_host_lost(&self) -> bool {
+        if self.host_lost.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        self.running.store(false, Ordering::Release);
+        self.finished.store(true, Ordering::Release);
+        self.finish_count.fetch_add(1, Ordering::AcqRel);
+        self.bump_and_wake();
+        true
+    }
+
     pub fn add_flags(&self, bits: u32) {
         if bits != 0 {
             self.flags.fetch_or(bits, Ordering::Relaxed);
@@ -99,5 +134,80 @@ impl Signals {
         self.flags.store(0, Ordering::Release);
         self.output_started.store(false, Ordering::Release);
         self.running.store(true, Ordering::Release);
+    }
+}
+
+/// `FUTEX_WAIT` with a relative timeout on the same word (and the same
+/// private flag) `atomic_wait` uses, so its `wake_all` wakes this sleeper too.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn futex_wait_timeout(word: &AtomicU32, seen: u32, timeout: Duration) {
+    let ts = libc::timespec {
+        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: `word` is a valid, aligned 32-bit atomic for the duration of the
+    // call and `ts` a valid timespec; FUTEX_WAIT only reads both. The kernel
+    // returns at once if the word no longer holds `seen` (EAGAIN), on a wake,
+    // on a signal (EINTR) or when the timeout expires (ETIMEDOUT): every
+    // outcome is fine for a caller that re-checks its condition.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word as *const AtomicU32,
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            seen,
+            &ts as *const libc::timespec,
+        );
+    }
+}
+
+/// The portable fallback of [`Signals::wait_while_timeout`]: one thread for
+/// the whole process that wakes the sleepers of every registered stream
+/// while it runs, once per [`ticker::PERIOD`]. Built everywhere (so it is
+/// compiled and tested on Linux too) but used only where futexes with a
+/// timeout are not available.
+pub mod ticker {
+    use super::Signals;
+    use std::sync::atomic::Ordering;
+    use std::sync::{Arc, Mutex, Once, Weak};
+    use std::time::Duration;
+
+    /// How often running streams' sleepers are woken.
+    pub const PERIOD: Duration = Duration::from_millis(100);
+
+    static WATCHED: Mutex<Vec<Weak<Signals>>> = Mutex::new(Vec::new());
+    static START: Once = Once::new();
+
+    /// Wakes the sleepers of `signals` every [`PERIOD`] while its stream
+    /// runs, until the signals are dropped.
+    pub fn watch(signals: &Arc<Signals>) {
+        let mut list = WATCHED.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|w| w.strong_count() > 0);
+        list.push(Arc::downgrade(signals));
+        drop(list);
+        START.call_once(|| {
+            // A daemon thread for the life of the process; if it cannot be
+            // started the watchdog only reacts to real wake-ups.
+            let _ = std::thread::Builder::new()
+                .name("sounddevice-ticker".into())
+                .spawn(|| loop {
+                    std::thread::sleep(PERIOD);
+                    tick();
+                });
+        });
+    }
+
+    /// One round: wakes (without bumping `seq`) every running stream.
+    pub fn tick() {
+        let live: Vec<Arc<Signals>> = {
+            let mut list = WATCHED.lock().unwrap_or_else(|e| e.into_inner());
+            list.retain(|w| w.strong_count() > 0);
+            list.iter().filter_map(Weak::upgrade).collect()
+        };
+        for s in live {
+            if s.running.load(Ordering::Acquire) {
+                s.wake();
+            }
+        }
     }
 }

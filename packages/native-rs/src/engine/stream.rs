@@ -5,18 +5,18 @@
 
 use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
-use super::pump::{self, Notify};
+use super::pump::{self, Notify, Watchdog};
 use super::render::{BuffersRt, RtContext, RtMode};
 use super::rings::{blocking_rings, callback_rings};
 use super::signals::Signals;
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
-use crate::pa::library::{register_stream, OpenStream};
+use crate::pa::library::{self, register_stream, OpenStream};
 use crate::pa::params::{DirectionParams, SampleFormat};
 use crate::pa::stream::{OpenRequest, PaStreamHandle, StreamInfo};
 use portaudio_sys as sys;
 use std::any::Any;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -54,7 +54,9 @@ const STOP_DRAIN_MARGIN: Duration = Duration::from_millis(500);
 const UNSPECIFIED_BLOCK_FRAMES: usize = 4096;
 
 pub struct Stream {
-    handle: Mutex<Option<PaStreamHandle>>,
+    /// Shared with the pump's watchdog, which asks PortAudio whether the
+    /// stream is still active (with `try_lock`, never waiting).
+    handle: Arc<Mutex<Option<PaStreamHandle>>>,
     /// Owned by PortAudio's callback while the stream is open; freed after close.
     callback_data: Mutex<Option<UserData>>,
     client: Mutex<ClientSide>,
@@ -69,6 +71,10 @@ pub struct Stream {
     pub cushion: u32,
     pub is_callback: bool,
     owner: u64,
+    /// A device of the stream belongs to the JACK host API.
+    uses_jack: bool,
+    /// `stop()`/`abort()` was called after the stream was lost (for `stopped`).
+    halted: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -78,6 +84,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn closed_error() -> Error {
     Error::Unavailable("Stream is closed".into())
 }
+
+fn lost_error(what: &str) -> Error {
+    Error::PortAudio {
+        text: format!(
+            "{what}: the audio device stopped working: its host API ended the stream \
+             (e.g. the JACK server went away). Open a new stream, after reinitialize() \
+             once the device or server is back"
+        ),
+        code: sys::paDeviceUnavailable,
+        host: None,
+    }
+}
+
+/// How long `stop`/`abort`/`close` wait for a late finished callback before
+/// taking a stream that PortAudio calls inactive for lost.
+const LATE_FINISH_GRACE: Duration = Duration::from_millis(100);
 
 fn stopped_error(what: &str) -> Error {
     Error::PortAudio {
@@ -178,20 +200,38 @@ impl Stream {
             kind: &config.kind,
         })?;
         let info = handle.info();
+        let uses_jack = handle.uses_jack();
+        let handle = Arc::new(Mutex::new(Some(handle)));
 
         let pump = match notify {
-            Some(n) => Some(
-                pump::spawn(signals.clone(), deliver_blocks && is_callback, n).map_err(|e| {
-                    Error::Unavailable(format!(
-                        "cannot start the stream's notification thread: {e}"
-                    ))
-                })?,
-            ),
+            Some(n) => {
+                let probed = handle.clone();
+                let watchdog = Watchdog {
+                    probe: Box::new(move || {
+                        let guard = probed.try_lock().ok()?;
+                        guard.as_ref()?.is_active().ok()
+                    }),
+                    on_lost: Box::new(move || library::stream_lost(uses_jack)),
+                };
+                Some(
+                    pump::spawn(
+                        signals.clone(),
+                        deliver_blocks && is_callback,
+                        n,
+                        Some(watchdog),
+                    )
+                    .map_err(|e| {
+                        Error::Unavailable(format!(
+                            "cannot start the stream's notification thread: {e}"
+                        ))
+                    })?,
+                )
+            }
             None => None,
         };
 
         let stream = Arc::new(Stream {
-            handle: Mutex::new(Some(handle)),
+            handle,
             callback_data: Mutex::new(Some(data)),
             client: Mutex::new(client),
             signals,
@@ -204,6 +244,8 @@ impl Stream {
             cushion,
             is_callback,
             owner: config.owner,
+            uses_jack,
+            halted: AtomicBool::new(false),
         });
         let weak: std::sync::Weak<dyn OpenStream> =
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
@@ -225,6 +267,9 @@ impl Stream {
     pub fn start(&self) -> Result<()> {
         let guard = lock(&self.handle);
         let handle = guard.as_ref().ok_or_else(closed_error)?;
+        if self.is_lost() || (self.uses_jack && library::jack_dead()) {
+            return Err(lost_error("Error starting stream"));
+        }
         if handle.is_stopped()? {
             if let Some(data) = lock(&self.callback_data).as_mut() {
                 // SAFETY: PortAudio is not running the callback while the
@@ -248,8 +293,21 @@ impl Stream {
     /// would drop. Python's `stop()` "waits until all pending audio buffers
     /// have been played".
     pub fn stop(&self) -> Result<()> {
-        self.play_queued_output();
-        let r = self.with_handle(|h| h.stop());
+        // A lost stream must not reach Pa_StopStream (it would wait 10
+        // minutes for a dead JACK server): checked before and after the drain.
+        if !self
+            .with_handle(|h| Ok(self.check_lost(h)))
+            .unwrap_or(false)
+        {
+            self.play_queued_output();
+        }
+        let r = self.with_handle(|h| {
+            if self.check_lost(h) {
+                self.halted.store(true, Ordering::Release);
+                return Ok(());
+            }
+            h.stop()
+        });
         self.signals.running.store(false, Ordering::Release);
         self.signals.bump_and_wake();
         r
@@ -295,11 +353,17 @@ impl Stream {
 
     pub fn abort(&self) -> Result<()> {
         let guard = lock(&self.handle);
+        let mut lost = false;
         let r = match guard.as_ref() {
+            Some(h) if self.check_lost(h) => {
+                self.halted.store(true, Ordering::Release);
+                lost = true;
+                Ok(())
+            }
             Some(h) => h.abort(),
             None => Err(closed_error()),
         };
-        if r.is_ok() {
+        if r.is_ok() && !lost {
             if let Some(data) = lock(&self.callback_data).as_mut() {
                 // SAFETY: Pa_AbortStream has returned, so the callback no
                 // longer runs; the handle lock keeps anyone from restarting.
@@ -313,11 +377,82 @@ impl Stream {
     }
 
     pub fn is_active(&self) -> Result<bool> {
-        self.with_handle(|h| h.is_active())
+        self.with_handle(|h| {
+            if self.is_lost() {
+                Ok(false)
+            } else {
+                h.is_active()
+            }
+        })
     }
 
+    /// Stopped (or never started). A lost stream counts as stopped once
+    /// `stop()` or `abort()` was called on it.
     pub fn is_stopped(&self) -> Result<bool> {
-        self.with_handle(|h| h.is_stopped())
+        self.with_handle(|h| {
+            if self.is_lost() {
+                Ok(self.halted.load(Ordering::Acquire))
+            } else {
+                h.is_stopped()
+            }
+        })
+    }
+
+    /// True once the host API ended the stream without finishing it (the
+    /// watchdog or `check_lost` noticed): PortAudio is not called for it
+    /// any more.
+    pub fn is_lost(&self) -> bool {
+        self.signals.host_lost.load(Ordering::Acquire)
+    }
+
+    /// Before stopping, aborting or closing: true if the stream is lost,
+    /// declaring it lost first when PortAudio calls a running stream
+    /// inactive and its finished callback does not follow within
+    /// [`LATE_FINISH_GRACE`] (the watchdog may not have looked yet). The
+    /// caller holds the handle lock, so nobody else calls PortAudio for it.
+    fn check_lost(&self, h: &PaStreamHandle) -> bool {
+        let sig = &self.signals;
+        if self.is_lost() {
+            return true;
+        }
+        let deadline = Instant::now() + LATE_FINISH_GRACE;
+        loop {
+            if !sig.running.load(Ordering::Acquire) || sig.finished.load(Ordering::Acquire) {
+                return false;
+            }
+            if h.is_active().unwrap_or(true) {
+                return false;
+            }
+            if Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if sig.declare_host_lost() {
+            library::stream_lost(self.uses_jack);
+        }
+        true
+    }
+
+    /// Before closing: true when `Pa_CloseStream` must not be called, because
+    /// the stream is lost or its JACK client is dead (module docs of
+    /// `pa::library`). A JACK stream that is not running is closed only after
+    /// a probe shows the client alive: closing it otherwise aborts the process.
+    fn must_abandon(&self, h: &PaStreamHandle) -> bool {
+        if self.check_lost(h) {
+            return true;
+        }
+        if !h.uses_jack() {
+            return false;
+        }
+        if library::jack_dead() {
+            return true;
+        }
+        if self.signals.running.load(Ordering::Acquire) && h.is_active().unwrap_or(false) {
+            // Running on a live server: Pa_CloseStream aborts it normally.
+            return false;
+        }
+        !library::jack_client_alive(h.library())
     }
 
     pub fn time(&self) -> Result<f64> {
@@ -331,12 +466,29 @@ impl Stream {
     /// Closes PortAudio's stream, frees the audio context, releases waiters
     /// and pinned memory. Idempotent; safe from any thread but the audio one.
     pub fn close(&self) {
-        let handle = lock(&self.handle).take();
-        if handle.is_none() {
-            return;
+        let (handle, abandon) = {
+            let mut guard = lock(&self.handle);
+            let abandon = match guard.as_ref() {
+                Some(h) => self.must_abandon(h),
+                None => return,
+            };
+            (guard.take(), abandon)
+        };
+        if let Some(handle) = handle {
+            if abandon {
+                // Leaked on purpose (see `pa::library`): PortAudio keeps the
+                // stream and its user data pointer, so the callback data and
+                // the pinned buffers it may point into are leaked with it.
+                handle.leak();
+                if let Some(data) = lock(&self.callback_data).take() {
+                    std::mem::forget(data);
+                }
+                std::mem::forget(std::mem::take(&mut *lock(&self.pinned)));
+            } else {
+                // Pa_CloseStream returns after the callback has run for the last time.
+                drop(handle);
+            }
         }
-        // Pa_CloseStream returns after the callback has run for the last time.
-        drop(handle);
         self.signals.running.store(false, Ordering::Release);
         lock(&self.callback_data).take();
         self.signals.shutdown.store(true, Ordering::Release);
@@ -395,6 +547,9 @@ impl Stream {
                         "{what}: the operation was aborted"
                     )));
                 }
+                if sig.host_lost.load(Ordering::Acquire) {
+                    return Err(lost_error(what));
+                }
                 if !sig.running.load(Ordering::Acquire) {
                     return Err(stopped_error(what));
                 }
@@ -429,7 +584,7 @@ impl Stream {
 impl Stream {
     pub(crate) fn without_portaudio(client: ClientSide, signals: Arc<Signals>) -> Stream {
         Stream {
-            handle: Mutex::new(None),
+            handle: Arc::new(Mutex::new(None)),
             callback_data: Mutex::new(None),
             in_frame: client.in_frame,
             out_frame: client.out_frame,
@@ -442,6 +597,8 @@ impl Stream {
             cushion: 0,
             is_callback: false,
             owner: 0,
+            uses_jack: false,
+            halted: AtomicBool::new(false),
         }
     }
 }

@@ -144,3 +144,10 @@ pub fn terminate(env: Env, stop_streams: bool) -> napi::Result<()> {
 pub fn is_initialized() -> bool {
     library::is_initialized()
 }
+
+/// How many instances of PortAudio were abandoned instead of terminated
+/// because their JACK server went away (see `pa::library`).
+#[napi]
+pub fn abandoned_instances() -> u32 {
+    library::abandoned_instances()
+}

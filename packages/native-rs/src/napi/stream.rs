@@ -171,6 +171,13 @@ impl NativeStream {
         self.inner.signals.finished.load(Ordering::Acquire)
     }
 
+    /// True when the host API ended the stream without finishing it (the
+    /// device or its server went away); the stream then counts as finished.
+    #[napi(getter)]
+    pub fn host_lost(&self) -> bool {
+        self.inner.is_lost()
+    }
+
     /// True when a panic on the audio thread aborted the stream.
     #[napi(getter)]
     pub fn panicked(&self) -> bool {

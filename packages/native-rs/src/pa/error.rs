@@ -45,7 +45,7 @@ impl std::error::Error for Error {}
 
 /// PortAudio's description of an error code.
 pub fn error_text(code: i32) -> String {
-    match sys::library() {
+    match super::library::loaded() {
         Ok(pa) => {
             // SAFETY: Pa_GetErrorText accepts any code (it has a default text)
             // and returns a pointer to a static string.
@@ -64,7 +64,7 @@ pub fn check(code: i32, context: &str) -> Result<i32> {
     }
     let mut host = None;
     if code == sys::paUnanticipatedHostError {
-        if let Ok(pa) = sys::library() {
+        if let Ok(pa) = super::library::loaded() {
             // SAFETY: valid after any failed call; returns a pointer to a
             // static struct (or null on very old versions, checked below).
             let info = unsafe { (pa.Pa_GetLastHostErrorInfo)() };

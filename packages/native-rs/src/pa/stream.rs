@@ -1,7 +1,7 @@
 //! RAII handle of an open `PaStream`.
 
-use super::error::{check, Result};
-use super::library::initialized;
+use super::error::{check, Error, Result};
+use super::library::{initialized, is_jack_device, jack_dead};
 use super::params::Prepared;
 use portaudio_sys as sys;
 use std::os::raw::{c_ulong, c_void};
@@ -22,6 +22,8 @@ pub struct StreamInfo {
 pub struct PaStreamHandle {
     ptr: *mut sys::PaStream,
     pa: &'static sys::PortAudio,
+    /// A device of the stream belongs to the JACK host API.
+    uses_jack: bool,
 }
 
 // SAFETY: a PaStream may be used from any thread as long as calls are not
@@ -64,8 +66,22 @@ impl PaStreamHandle {
                 req.user_data,
             )
         };
-        check(code, &context)?;
-        let handle = PaStreamHandle { ptr, pa };
+        let uses_jack = [req.input, req.output]
+            .into_iter()
+            .flatten()
+            .any(|p| is_jack_device(pa, p.raw.device));
+        check(code, &context).map_err(|e| match e {
+            Error::PortAudio { text, code, host } if uses_jack && jack_dead() => Error::PortAudio {
+                text: format!(
+                    "{text} (the JACK server this process was using went away; once it runs \
+                     again, call reinitialize() to connect to it)"
+                ),
+                code,
+                host,
+            },
+            other => other,
+        })?;
+        let handle = PaStreamHandle { ptr, pa, uses_jack };
         // SAFETY: `ptr` is the stream just opened; the same user data is used.
         let code = unsafe { (pa.Pa_SetStreamFinishedCallback)(ptr, Some(req.finished)) };
         check(code, &context)?;
@@ -135,6 +151,26 @@ impl PaStreamHandle {
     pub fn time(&self) -> f64 {
         // SAFETY: as above.
         unsafe { (self.pa.Pa_GetStreamTime)(self.ptr) }
+    }
+
+    /// True when a device of the stream belongs to the JACK host API.
+    pub fn uses_jack(&self) -> bool {
+        self.uses_jack
+    }
+
+    /// The PortAudio instance the stream was opened with.
+    pub fn library(&self) -> &'static sys::PortAudio {
+        self.pa
+    }
+
+    /// Gives the stream up without `Pa_CloseStream`: for a stream PortAudio
+    /// can no longer close (its JACK server went away, see
+    /// `pa::library`), closing would abort the process or block for 10
+    /// minutes. PortAudio keeps its (dead) stream; the instance it belongs to
+    /// is never terminated. The caller must also keep the callback's user
+    /// data alive forever.
+    pub fn leak(self) {
+        std::mem::forget(self);
     }
 
     pub fn cpu_load(&self) -> f64 {
