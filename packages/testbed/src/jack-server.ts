@@ -12,10 +12,23 @@ export interface JackdSpec {
   serverName: string | undefined;
 }
 
+/**
+ * Whether jackd runs with real-time scheduling (`-R`): as root by default,
+ * since the dummy driver then keeps time even on a busy shared machine
+ * (fewer xruns for everybody's tests). `SOUNDDEVICE_TESTBED_REALTIME=0`
+ * turns it off, `=1` asks for it regardless.
+ */
+export function jackRealtime(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SOUNDDEVICE_TESTBED_REALTIME === '0') return false;
+  if (env.SOUNDDEVICE_TESTBED_REALTIME === '1') return true;
+  return process.getuid?.() === 0;
+}
+
 /** The command line of the testbed's JACK dummy server. */
 export function jackdArgs(spec: Omit<JackdSpec, 'dir'>): string[] {
   const name = spec.serverName === undefined ? [] : ['-n', spec.serverName];
-  return [...name, '--no-realtime', '-d', 'dummy', '-r', String(spec.rate), '-p', String(spec.period)];
+  const scheduling = jackRealtime() ? '-R' : '--no-realtime';
+  return [...name, scheduling, '-d', 'dummy', '-r', String(spec.rate), '-p', String(spec.period)];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
