@@ -28,3 +28,13 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => vo
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A timer as a promise that can be cancelled, so a finished command does not
+ * keep the process alive until it fires.
+ */
+export function timeout(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}

@@ -4,7 +4,7 @@
  * and waiting for the user to stop.
  */
 import { type DeviceInfo, RawInputStream, queryDevices } from '@sounddevice/raw';
-import { delay, onInterrupt } from './interrupt.js';
+import { onInterrupt, timeout } from './interrupt.js';
 import type { CliIO } from './io.js';
 
 /** What {@link openInput} opens. */
@@ -83,12 +83,14 @@ export async function waitForStop(spec: StopSpec): Promise<void> {
     stdin.on('data', onData);
     stdin.resume();
   }
+  const limit = spec.duration === undefined ? undefined : timeout(spec.duration * 1000);
   try {
     const waits: Promise<unknown>[] = [stopped];
     if (spec.finished) waits.push(spec.finished);
-    if (spec.duration !== undefined) waits.push(delay(spec.duration * 1000));
+    if (limit) waits.push(limit.promise);
     await Promise.race(waits);
   } finally {
+    limit?.cancel();
     removeInterrupt();
     if (raw) {
       stdin.removeListener('data', onData);

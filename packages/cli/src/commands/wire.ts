@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { CallbackFlags, DTYPES, type DType, type Latency, RawStream, queryDevices } from '@sounddevice/raw';
 import { describeDevice, plural } from '../describe.js';
-import { delay, onInterrupt } from '../interrupt.js';
+import { onInterrupt, timeout } from '../interrupt.js';
 import type { CliContext } from '../io.js';
 import { devicePair, nonNegativeInteger, positiveInteger, positiveNumber } from '../parse.js';
 
@@ -57,6 +57,7 @@ export async function runWire(options: WireOptions, ctx: CliContext): Promise<vo
   let stop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const removeInterrupt = onInterrupt(() => stop?.());
+  const limit = options.duration === undefined ? undefined : timeout(options.duration * 1000);
   try {
     stream.start();
     ctx.io.stderr.write(
@@ -64,9 +65,10 @@ export async function runWire(options: WireOptions, ctx: CliContext): Promise<vo
         `block size ${options.blocksize || 'variable'}, latency ${(1000 * (stream.latency as [number, number])[0]).toFixed(1)} + ${(1000 * (stream.latency as [number, number])[1]).toFixed(1)} ms); press Ctrl+C to stop\n`,
     );
     const waits: Promise<unknown>[] = [stopped, stream.finished];
-    if (options.duration !== undefined) waits.push(delay(options.duration * 1000));
+    if (limit) waits.push(limit.promise);
     await Promise.race(waits);
   } finally {
+    limit?.cancel();
     removeInterrupt();
     await stream.close();
   }
