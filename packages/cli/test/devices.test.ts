@@ -89,11 +89,20 @@ describe('sounddevice --version and --help', () => {
     const r = await runBin(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: sounddevice /);
-    for (const name of ['devices', 'hostapis', 'tone', 'testbed']) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    const commands = ['devices', 'hostapis', 'tone', 'play', 'rec', 'playrec', 'wire', 'meter', 'spectrogram', 'plot', 'latency', 'testbed'];
+    for (const name of commands) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     for (const [cmd, expected] of [
       ['devices', '--json'],
       ['hostapis', '--json'],
       ['tone', '--frequency <hz>'],
+      ['play', '--mapping <channels>'],
+      ['rec', '--subtype <subtype>'],
+      ['playrec', '--input-mapping <channels>'],
+      ['wire', '--blocksize <frames>'],
+      ['meter', '--interval <ms>'],
+      ['spectrogram', '--range <low,high>'],
+      ['plot', '--web'],
+      ['latency', '--jack-loopback'],
       ['testbed', 'Usage: sounddevice testbed'],
     ] as const) {
       const help = await runBin([cmd, '--help']);
