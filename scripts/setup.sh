@@ -12,6 +12,8 @@ ldconfig -p 2>/dev/null | grep -q 'libportaudio.so.2' || need_apt+=(libportaudio
 [ -e /usr/include/portaudio.h ] || need_apt+=(portaudio19-dev)
 command -v jackd >/dev/null 2>&1 || need_apt+=(jackd2)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)         # CLI tests: terminal UIs
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)              # CLI tests: plot --web in headless Chromium
 # the native build unpacks its glibc 2.17 toolchain (a .tar.xz from npm) once per machine
 command -v xz >/dev/null 2>&1 || need_apt+=(xz-utils)
 
