@@ -85,8 +85,19 @@ export class ProcessorHost {
     void this._exited.then(() => clearTimeout(timer));
   }
 
-  /** Resolves when the worker has exited. */
+  /**
+   * Resolves when the worker has exited. Whoever waits for that keeps the
+   * process alive until then (the worker is unref'd otherwise, so an
+   * `await stream.close()` would end the process with the code after it
+   * never run).
+   */
   exit(): Promise<void> {
+    this._worker.ref();
     return this._exited;
+  }
+
+  /** Ends the worker at once (its stream was dropped without close()). */
+  terminate(): void {
+    void this._worker.terminate();
   }
 }

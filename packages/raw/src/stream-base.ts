@@ -63,6 +63,14 @@ export interface WaitOptions {
 type Pairable<T> = T | [T, T];
 
 /**
+ * Ends the worker of a processor stream dropped without close(): the
+ * worker holds its own handle on the native stream, so without this the
+ * stream would never be closed (the finalizer of the main thread's handle
+ * is not enough) and the worker would run for the life of the process.
+ */
+const _processorReaper = new FinalizationRegistry<ProcessorHost>((host) => host.terminate());
+
+/**
  * Base class of all streams; not used directly. Emits `'finished'` when the
  * stream becomes inactive and `'error'` (only if somebody listens) when a
  * callback throws.
@@ -131,6 +139,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
         info: this._viewInfo(),
         onError: (error) => ref.deref()?._failFromCallback(error),
       });
+      _processorReaper.register(this, this._processor, this);
     }
   }
 
@@ -372,7 +381,10 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     if (this._native.closed) return;
     const wasActive = this._activation > this._finishedActivation;
     this._native.close();
-    this._processor?.terminateSoon();
+    if (this._processor !== undefined) {
+      _processorReaper.unregister(this);
+      this._processor.terminateSoon();
+    }
     if (wasActive) this._handleFinished();
     this._keepAlive.release();
   }

@@ -151,3 +151,12 @@ pub fn is_initialized() -> bool {
 pub fn abandoned_instances() -> u32 {
     library::abandoned_instances()
 }
+
+/// Streams of the engine that still exist in this process (every
+/// environment), closed or not: a stream is dropped once its JavaScript
+/// object is garbage-collected (and no worker or pending read/write holds
+/// it). For leak tests.
+#[napi]
+pub fn live_streams() -> u32 {
+    library::live_stream_count() as u32
+}

@@ -1,7 +1,7 @@
 //! Device and host API queries.
 
 use super::error::{check, Error, Result};
-use super::library::{initialized, loaded};
+use super::library::{initialized, loaded, serialized};
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
@@ -52,17 +52,23 @@ pub fn version() -> Result<(i32, String)> {
 /// Every device PortAudio knows, in index order.
 pub fn devices() -> Result<Vec<DeviceInfo>> {
     let pa = initialized()?;
-    // SAFETY: PortAudio is initialized.
-    let count = check(
-        unsafe { (pa.Pa_GetDeviceCount)() },
-        "Error querying devices",
-    )?;
-    (0..count).map(device).collect()
+    serialized(|| {
+        // SAFETY: PortAudio is initialized.
+        let count = check(
+            unsafe { (pa.Pa_GetDeviceCount)() },
+            "Error querying devices",
+        )?;
+        (0..count).map(|i| device_of(pa, i)).collect()
+    })
 }
 
 /// One device by index.
 pub fn device(index: i32) -> Result<DeviceInfo> {
     let pa = initialized()?;
+    serialized(|| device_of(pa, index))
+}
+
+fn device_of(pa: &'static portaudio_sys::PortAudio, index: i32) -> Result<DeviceInfo> {
     // SAFETY: PortAudio is initialized; an invalid index yields null.
     let info = unsafe { (pa.Pa_GetDeviceInfo)(index) };
     if info.is_null() {
@@ -90,6 +96,10 @@ pub fn device(index: i32) -> Result<DeviceInfo> {
 /// Every host API, with the global device indices of its devices.
 pub fn host_apis() -> Result<Vec<HostApiInfo>> {
     let pa = initialized()?;
+    serialized(|| host_apis_of(pa))
+}
+
+fn host_apis_of(pa: &'static portaudio_sys::PortAudio) -> Result<Vec<HostApiInfo>> {
     // SAFETY: PortAudio is initialized.
     let count = check(
         unsafe { (pa.Pa_GetHostApiCount)() },
@@ -123,21 +133,23 @@ pub fn host_apis() -> Result<Vec<HostApiInfo>> {
 /// PortAudio's default host API index.
 pub fn default_host_api() -> Result<i32> {
     let pa = initialized()?;
-    // SAFETY: PortAudio is initialized.
-    check(
-        unsafe { (pa.Pa_GetDefaultHostApi)() },
-        "Error querying the default host API",
-    )
+    serialized(|| {
+        check(
+            // SAFETY: PortAudio is initialized.
+            unsafe { (pa.Pa_GetDefaultHostApi)() },
+            "Error querying the default host API",
+        )
+    })
 }
 
 /// PortAudio's default input and output device (-1 when there is none).
 pub fn default_devices() -> Result<(i32, i32)> {
     let pa = initialized()?;
     // SAFETY: PortAudio is initialized; both are plain queries.
-    Ok(unsafe {
+    Ok(serialized(|| unsafe {
         (
             (pa.Pa_GetDefaultInputDevice)(),
             (pa.Pa_GetDefaultOutputDevice)(),
         )
-    })
+    }))
 }

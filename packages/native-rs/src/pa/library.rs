@@ -88,6 +88,22 @@ static UNTERMINABLE: AtomicBool = AtomicBool::new(false);
 /// Instances abandoned so far (for tests and diagnostics).
 static ABANDONED: AtomicU32 = AtomicU32::new(0);
 
+/// Serializes the PortAudio calls that are not thread-safe: opening,
+/// starting, stopping and closing streams, initializing and terminating,
+/// format checks and device queries. PortAudio is not thread-safe, and its
+/// JACK host API hands streams to its process thread through one shared slot
+/// (`toAdd`/`toRemove`): two workers opening or closing streams at the same
+/// time lose one of them and trip its asserts. Lock order: `STATE`, then a
+/// stream's handle, then this; nothing waits for another lock while holding
+/// it, and the audio thread never takes it.
+static PA_CALLS: Mutex<()> = Mutex::new(());
+
+/// Runs `f` while no other thread is inside a serialized PortAudio call.
+pub fn serialized<T>(f: impl FnOnce() -> T) -> T {
+    let _guard = PA_CALLS.lock().unwrap_or_else(|e| e.into_inner());
+    f()
+}
+
 fn state() -> MutexGuard<'static, State> {
     // A panic while holding the lock leaves consistent data (plain fields):
     // recover instead of poisoning every later call.
@@ -113,7 +129,7 @@ fn initialize_locked(st: &mut State) -> Result<&'static sys::PortAudio> {
     let pa = loaded()?;
     if !st.initialized {
         // SAFETY: Pa_Initialize has no preconditions; it is serialized by STATE.
-        let code = silenced(|| unsafe { (pa.Pa_Initialize)() });
+        let code = serialized(|| silenced(|| unsafe { (pa.Pa_Initialize)() }));
         check(code, "Error initializing PortAudio")?;
         st.initialized = true;
     }
@@ -143,7 +159,7 @@ fn terminate_locked(st: &mut State) {
     }
     // SAFETY: PortAudio is initialized (tracked by `initialized`); streams
     // were closed by the caller; no JACK client of it is dead (checked).
-    unsafe { (pa.Pa_Terminate)() };
+    serialized(|| unsafe { (pa.Pa_Terminate)() });
 }
 
 /// Loads an independent copy of the library file in use and makes it the
@@ -291,6 +307,13 @@ pub fn is_initialized() -> bool {
     state().initialized
 }
 
+/// Engine streams that still exist (not yet dropped), for leak tests.
+pub fn live_stream_count() -> usize {
+    let mut st = state();
+    st.streams.retain(|w| w.strong_count() > 0);
+    st.streams.len()
+}
+
 /// Instances of PortAudio abandoned so far because they could not be
 /// terminated (see the module docs).
 pub fn abandoned_instances() -> u32 {
@@ -395,29 +418,31 @@ pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
     let mut stream: *mut sys::PaStream = ptr::null_mut();
     // PortAudio prints "Expression ... failed in pa_jack.c" when the client
     // is dead: expected here, so silenced.
-    let alive = silenced(|| {
-        // SAFETY: valid parameter structs that outlive the call, a valid
-        // callback that is never run (the stream is never started) and no
-        // user data.
-        let code = unsafe {
-            (pa.Pa_OpenStream)(
-                &mut stream,
-                ip,
-                op,
-                rate,
-                sys::paFramesPerBufferUnspecified,
-                sys::paNoFlag,
-                Some(probe_callback),
-                ptr::null_mut(),
-            )
-        };
-        if code != sys::paNoError {
-            return false;
-        }
-        // SAFETY: the stream just opened, never started; the server answered
-        // a moment ago, so closing it does not trip over a dead client.
-        unsafe { (pa.Pa_CloseStream)(stream) };
-        true
+    let alive = serialized(|| {
+        silenced(|| {
+            // SAFETY: valid parameter structs that outlive the call, a valid
+            // callback that is never run (the stream is never started) and no
+            // user data.
+            let code = unsafe {
+                (pa.Pa_OpenStream)(
+                    &mut stream,
+                    ip,
+                    op,
+                    rate,
+                    sys::paFramesPerBufferUnspecified,
+                    sys::paNoFlag,
+                    Some(probe_callback),
+                    ptr::null_mut(),
+                )
+            };
+            if code != sys::paNoError {
+                return false;
+            }
+            // SAFETY: the stream just opened, never started; the server answered
+            // a moment ago, so closing it does not trip over a dead client.
+            unsafe { (pa.Pa_CloseStream)(stream) };
+            true
+        })
     });
     if !alive {
         JACK_DEAD.store(true, Ordering::Release);

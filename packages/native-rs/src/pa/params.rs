@@ -2,7 +2,7 @@
 //! structs, owned so their pointers stay valid while PortAudio uses them.
 
 use super::error::{check, Error, Result};
-use super::library::initialized;
+use super::library::{initialized, serialized};
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
 use std::ptr;
@@ -194,7 +194,7 @@ pub fn check_format(
     let ip = input.as_ref().map_or(ptr::null(), |p| &p.raw as *const _);
     let op = output.as_ref().map_or(ptr::null(), |p| &p.raw as *const _);
     // SAFETY: the parameter structs (and what they point to) outlive the call.
-    let code = unsafe { (pa.Pa_IsFormatSupported)(ip, op, sample_rate) };
+    let code = serialized(|| unsafe { (pa.Pa_IsFormatSupported)(ip, op, sample_rate) });
     let context = match (ip.is_null(), op.is_null()) {
         (false, true) => "Error checking input settings",
         (true, false) => "Error checking output settings",

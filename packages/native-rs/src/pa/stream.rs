@@ -1,7 +1,7 @@
 //! RAII handle of an open `PaStream`.
 
 use super::error::{check, Error, Result};
-use super::library::{initialized, is_jack_device, jack_dead};
+use super::library::{initialized, is_jack_device, jack_dead, serialized};
 use super::params::Prepared;
 use portaudio_sys as sys;
 use std::os::raw::{c_ulong, c_void};
@@ -54,7 +54,7 @@ impl PaStreamHandle {
         // SAFETY: parameter structs outlive the call; the callback is a valid
         // `extern "C"` function and the caller keeps `user_data` alive until
         // the stream is closed (documented on `user_data`).
-        let code = unsafe {
+        let code = serialized(|| unsafe {
             (pa.Pa_OpenStream)(
                 &mut ptr,
                 ip,
@@ -65,7 +65,7 @@ impl PaStreamHandle {
                 Some(req.callback),
                 req.user_data,
             )
-        };
+        });
         let uses_jack = [req.input, req.output]
             .into_iter()
             .flatten()
@@ -83,7 +83,8 @@ impl PaStreamHandle {
         })?;
         let handle = PaStreamHandle { ptr, pa, uses_jack };
         // SAFETY: `ptr` is the stream just opened; the same user data is used.
-        let code = unsafe { (pa.Pa_SetStreamFinishedCallback)(ptr, Some(req.finished)) };
+        let code =
+            serialized(|| unsafe { (pa.Pa_SetStreamFinishedCallback)(ptr, Some(req.finished)) });
         check(code, &context)?;
         Ok(handle)
     }
@@ -91,7 +92,7 @@ impl PaStreamHandle {
     pub fn start(&self) -> Result<()> {
         // SAFETY: `ptr` is an open stream (closed only in Drop).
         check(
-            unsafe { (self.pa.Pa_StartStream)(self.ptr) },
+            serialized(|| unsafe { (self.pa.Pa_StartStream)(self.ptr) }),
             "Error starting stream",
         )
         .map(|_| ())
@@ -100,7 +101,7 @@ impl PaStreamHandle {
     pub fn stop(&self) -> Result<()> {
         // SAFETY: as above.
         check(
-            unsafe { (self.pa.Pa_StopStream)(self.ptr) },
+            serialized(|| unsafe { (self.pa.Pa_StopStream)(self.ptr) }),
             "Error stopping stream",
         )
         .map(|_| ())
@@ -109,7 +110,7 @@ impl PaStreamHandle {
     pub fn abort(&self) -> Result<()> {
         // SAFETY: as above.
         check(
-            unsafe { (self.pa.Pa_AbortStream)(self.ptr) },
+            serialized(|| unsafe { (self.pa.Pa_AbortStream)(self.ptr) }),
             "Error aborting stream",
         )
         .map(|_| ())
@@ -186,6 +187,6 @@ impl Drop for PaStreamHandle {
         // callback has stopped running, so user data may be freed afterwards.
         // When PortAudio was terminated (reinitialize) the owner closes its
         // streams before, so the pointer is still valid here.
-        unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
+        serialized(|| unsafe { (self.pa.Pa_CloseStream)(self.ptr) });
     }
 }
