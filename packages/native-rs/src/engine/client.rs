@@ -84,6 +84,15 @@ impl ClientSide {
         self.meta.as_ref().map_or(0, |m| m.slots())
     }
 
+    /// Drops the client's ends of the rings (after close): their memory is
+    /// freed, since the audio thread's ends are gone already. Everything
+    /// then reads as empty.
+    pub fn release_rings(&mut self) {
+        self.input = None;
+        self.output = None;
+        self.meta = None;
+    }
+
     /// Drops everything the audio thread queued (before a restart).
     pub fn clear_inbound(&mut self) {
         if let Some(c) = self.input.as_mut() {

@@ -497,6 +497,10 @@ impl Stream {
             let _ = p.join();
         }
         lock(&self.pinned).clear();
+        // Free the rings now rather than when JavaScript garbage-collects
+        // the handle: a program that opens and closes many streams between
+        // two collections would otherwise hold all their buffers.
+        lock(&self.client).release_rings();
     }
 
     pub fn client(&self) -> MutexGuard<'_, ClientSide> {
