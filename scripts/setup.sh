@@ -2,7 +2,10 @@
 # Sets up a fresh Debian/Ubuntu machine (or a developer's) for this repository:
 # system packages (PortAudio, JACK for the virtual testbed), pinned pnpm,
 # workspace dependencies and a full build (Rust addon included). Idempotent.
+# `--test` also installs what only the tests need (tmux, Chromium).
 set -euo pipefail
+for_tests=false
+[ "${1:-}" = "--test" ] && for_tests=true
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
@@ -12,8 +15,10 @@ ldconfig -p 2>/dev/null | grep -q 'libportaudio.so.2' || need_apt+=(libportaudio
 [ -e /usr/include/portaudio.h ] || need_apt+=(portaudio19-dev)
 command -v jackd >/dev/null 2>&1 || need_apt+=(jackd2)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
-command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)         # CLI tests: terminal UIs
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)              # CLI tests: plot --web in headless Chromium
+if $for_tests; then
+  command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)         # CLI tests: terminal UIs
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)              # CLI tests: plot --web in headless Chromium
+fi
 # the native build unpacks its glibc 2.17 toolchain (a .tar.xz from npm) once per machine
 command -v xz >/dev/null 2>&1 || need_apt+=(xz-utils)
 
