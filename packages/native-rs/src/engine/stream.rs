@@ -75,6 +75,8 @@ pub struct Stream {
     uses_jack: bool,
     /// `stop()`/`abort()` was called after the stream was lost (for `stopped`).
     halted: AtomicBool,
+    /// `close()` has begun (waiters woken by the stop it causes say "closed").
+    closing: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -246,6 +248,7 @@ impl Stream {
             owner: config.owner,
             uses_jack,
             halted: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
         });
         let weak: std::sync::Weak<dyn OpenStream> =
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
@@ -474,6 +477,7 @@ impl Stream {
             };
             (guard.take(), abandon)
         };
+        self.closing.store(true, Ordering::Release);
         if let Some(handle) = handle {
             if abandon {
                 // Leaked on purpose (see `pa::library`): PortAudio keeps the
@@ -555,7 +559,13 @@ impl Stream {
                     return Err(lost_error(what));
                 }
                 if !sig.running.load(Ordering::Acquire) {
-                    return Err(stopped_error(what));
+                    // Closing a running stream stops it first (the handle is
+                    // already taken then): say what the caller did.
+                    return Err(if self.closing.load(Ordering::Acquire) {
+                        closed_error()
+                    } else {
+                        stopped_error(what)
+                    });
                 }
                 sig.wait_while(seen);
             }
@@ -603,6 +613,7 @@ impl Stream {
             owner: 0,
             uses_jack: false,
             halted: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
         }
     }
 }
