@@ -5,6 +5,7 @@
  * them throws a clear error instead.
  */
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import { PortAudioError, parseNativeError } from '@sounddevice/core';
 import type * as Native from '@sounddevice/native';
 
@@ -15,12 +16,33 @@ export type NativeDirection = Native.DirectionJs;
 
 let _module: NativeModule | undefined;
 
+/**
+ * At `process.exit()`, an uncaught exception or an unhandled rejection Node
+ * does not run the addon's cleanup (that happens only when the event loop
+ * ends by itself): it exits with PortAudio's threads still running, and a
+ * pending `await read()`/`write()` would even keep it from exiting at all
+ * (Node joins its thread pool first). So on the main thread's 'exit' event
+ * every stream is closed and PortAudio terminated, as Python's sounddevice
+ * does with `atexit`. Workers need nothing: their cleanup always runs.
+ */
+function _installExitHook(module: NativeModule): void {
+  if (!isMainThread) return;
+  process.on('exit', () => {
+    try {
+      module.terminate(true);
+    } catch {
+      // Exiting anyway.
+    }
+  });
+}
+
 /** The native addon, loaded on first use. */
 export function native(): NativeModule {
   if (_module === undefined) {
     const require = createRequire(import.meta.url);
     try {
       _module = require('@sounddevice/native') as NativeModule;
+      _installExitHook(_module);
     } catch (e) {
       const why = _causes(e);
       const platform = _platformPackage();
