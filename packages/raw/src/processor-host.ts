@@ -40,6 +40,9 @@ export class ProcessorHost {
   readonly ready: Promise<void>;
   private readonly _worker: Worker;
   private readonly _exited: Promise<void>;
+  private _loaded = false;
+  private _ending = false;
+  private _failure: Error | undefined;
 
   constructor(options: ProcessorHostOptions) {
     this._worker = new Worker(_workerScript(), {
@@ -62,24 +65,43 @@ export class ProcessorHost {
     });
     this.ready.catch(() => {});
     this._worker.on('message', (message: { type: string; name?: string; message?: string; stack?: string }) => {
-      if (message.type === 'ready') markReady();
-      else if (message.type === 'error') {
+      if (message.type === 'ready') {
+        this._loaded = true;
+        markReady();
+      } else if (message.type === 'error') {
         const error = new Error(message.message);
         error.name = message.name ?? 'Error';
         if (message.stack !== undefined) error.stack = message.stack;
+        if (!this._loaded) this._failure ??= error;
         failReady(error);
         options.onError(error);
       }
     });
     this._worker.on('error', (error) => {
+      this._failure ??= error;
       failReady(error);
       options.onError(error);
     });
-    this._exited = new Promise((res) => this._worker.once('exit', () => res()));
+    this._exited = new Promise((res) =>
+      this._worker.once('exit', (code) => {
+        // A worker that ends while its stream is open can process no more blocks.
+        if (!this._ending) this._failure ??= new Error(`the processor worker exited (code ${code})`);
+        res();
+      }),
+    );
+  }
+
+  /**
+   * Why the processor cannot run: its module failed to load (or to
+   * initialize), or its worker is gone. `undefined` while it can run.
+   */
+  get failure(): Error | undefined {
+    return this._failure;
   }
 
   /** Called after the native stream is closed: the worker's wait returns and it exits; force it if stuck. */
   terminateSoon(): void {
+    this._ending = true;
     const timer = setTimeout(() => void this._worker.terminate(), 2000);
     timer.unref();
     void this._exited.then(() => clearTimeout(timer));
@@ -98,6 +120,7 @@ export class ProcessorHost {
 
   /** Ends the worker at once (its stream was dropped without close()). */
   terminate(): void {
+    this._ending = true;
     void this._worker.terminate();
   }
 }

@@ -69,9 +69,18 @@ async function main() {
       const status = new CallbackFlags(meta[1]);
       if (outFrameBytes > 0) v.outBytes.fill(silence);
       try {
-        if (direction === 'duplex') fn(v.input, v.output, frames, time, status);
-        else if (direction === 'input') fn(v.input, frames, time, status);
-        else fn(v.output, frames, time, status);
+        let result;
+        if (direction === 'duplex') result = fn(v.input, v.output, frames, time, status);
+        else if (direction === 'input') result = fn(v.input, frames, time, status);
+        else result = fn(v.output, frames, time, status);
+        if (typeof result?.then === 'function') {
+          // This loop waits for blocks inside native code and never lets the
+          // worker's event loop run: a promise would never settle.
+          result.then(undefined, () => {}); // (never runs; keeps Node quiet)
+          throw new TypeError(
+            `processor module ${module} returned a Promise: processors must be synchronous functions`,
+          );
+        }
       } catch (e) {
         if (e?.name === 'CallbackStop') {
           if (outFrameBytes > 0) stream.pushBlock(v.outBytes);
@@ -79,11 +88,14 @@ async function main() {
         } else if (e?.name === 'CallbackAbort') {
           stream.requestAbort();
         } else {
-          stream.requestAbort();
+          // The main thread records the error, then aborts the stream, so
+          // `finished` rejects with it (aborting here first could let the
+          // 'finished' notification overtake the error message).
           post(e);
         }
         // No more callbacks this run; wait for the stream to be closed or restarted.
         seq = waitForRestart(stream, seq);
+        if (stream.closed) return; // (blocks queued before the close are stale)
         continue;
       }
       if (outFrameBytes > 0) stream.pushBlock(v.outBytes);

@@ -341,8 +341,18 @@ export abstract class StreamBase<I, O> extends EventEmitter {
 
   // ---- lifecycle --------------------------------------------------------
 
-  /** Start audio processing. Throws `PortAudioError` if closed or already started. */
+  /**
+   * Start audio processing. Throws `PortAudioError` if closed or already
+   * started, or if the processor module failed to load (the error is its
+   * `cause`).
+   */
   start(): void {
+    const failure = this._processor?.failure;
+    if (failure !== undefined && !this._native.closed) {
+      const error = new PortAudioError(`Can't start ${this._presentation.kind}: its processor cannot run: ${failure.message}`);
+      (error as Error & { cause?: unknown }).cause = failure;
+      throw error;
+    }
     callNative(() => this._native.start());
     this._activation += 1;
     this._callbackDone = false;
@@ -454,7 +464,14 @@ export abstract class StreamBase<I, O> extends EventEmitter {
       const output = this._outViews?.get(frames);
       output?.bytes.fill(this._outputSilence());
       try {
-        callback(input?.view as I, output?.view as O, frames, time, status);
+        const result: unknown = callback(input?.view as I, output?.view as O, frames, time, status);
+        // An async callback: its rejection is reported like a throw
+        // (instead of an unhandled rejection, which ends the process).
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
+            if (!this._native.closed && !isCallbackStop(e) && !isCallbackAbort(e)) this._failFromCallback(e);
+          });
+        }
       } catch (e) {
         if (isCallbackStop(e)) {
           if (output) n.pushBlock(output.bytes);
