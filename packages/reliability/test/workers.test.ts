@@ -51,8 +51,14 @@ describe('worker threads', () => {
       for (const r of reports) expect(r.names).toEqual(names);
       // The main thread uses the addon meanwhile.
       expect(sd.queryDevices().map((d) => d.name)).toEqual(names);
-      // 1 + 2 + 1 JACK ports per worker, 1 for the main stream.
-      expect((await portAudioPorts()).length).toBe(workers * 4 + 1);
+      // 1 + 2 + 1 JACK ports per worker, 1 for the main stream (JACK may
+      // list the last port a moment after the worker reported).
+      let ports = await portAudioPorts();
+      for (let t = 0; t < 40 && ports.length !== workers * 4 + 1; t++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ports = await portAudioPorts();
+      }
+      expect(ports.length).toBe(workers * 4 + 1);
 
       const t0 = performance.now();
       await within(Promise.all(pool.map((w) => w.terminate())), 10_000, 'terminating the workers');
