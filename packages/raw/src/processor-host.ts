@@ -54,9 +54,6 @@ export class ProcessorHost {
         info: options.info,
       },
     });
-    // The worker must not keep the process alive by itself: the stream's
-    // own keep-alive does that while it runs.
-    this._worker.unref();
     let markReady: () => void = () => {};
     let failReady: (e: Error) => void = () => {};
     this.ready = new Promise<void>((res, rej) => {
@@ -88,6 +85,14 @@ export class ProcessorHost {
         if (!this._ending) this._failure ??= new Error(`the processor worker exited (code ${code})`);
         res();
       }),
+    );
+    // Once loaded (or failed), the worker must not keep the process alive
+    // by itself: the stream's own keep-alive does that while it runs. While
+    // it loads it does, so that `await stream.ready` works. (Unref'd after
+    // the listeners: adding a 'message' listener refs the worker's port.)
+    this.ready.then(
+      () => this._worker.unref(),
+      () => this._worker.unref(),
     );
   }
 

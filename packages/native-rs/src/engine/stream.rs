@@ -286,6 +286,12 @@ impl Stream {
         let result = handle.start();
         if result.is_err() {
             self.signals.running.store(false, Ordering::Release);
+        } else {
+            // The pump may be asleep without a timeout (the stream was not
+            // running): wake it so that its watchdog runs. Buffer and blocking
+            // streams would not wake it otherwise. (A bump, not a bare wake:
+            // a pump just about to sleep must not miss it.)
+            self.signals.bump_and_wake();
         }
         result
     }
