@@ -13,13 +13,22 @@ export function jackEnv(opts: JackToolOptions = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** How often a JACK tool is retried when the server refuses its client for a moment. */
+const CLIENT_RETRIES = 5;
+
 async function jackTool(tool: string, args: string[], opts: JackToolOptions): Promise<string> {
-  const result = await runTool(tool, args, { env: jackEnv(opts) });
-  if (result.code !== 0) {
+  for (let attempt = 1; ; attempt++) {
+    const result = await runTool(tool, args, { env: jackEnv(opts) });
+    if (result.code === 0) return result.stdout;
     const detail = tail(`${result.stdout}\n${result.stderr}`, 5);
-    throw new Error(`${[tool, ...args].join(' ')} failed (exit ${String(result.code)}): ${detail}`);
+    // jackd refuses new clients while it is still removing one that just died
+    // (a test's child process killed mid-cycle): wait a moment and try again.
+    const refused = /jack_client_open\(\) failed|Cannot open .* client/.test(detail);
+    if (!refused || attempt >= CLIENT_RETRIES) {
+      throw new Error(`${[tool, ...args].join(' ')} failed (exit ${String(result.code)}): ${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
-  return result.stdout;
 }
 
 /** True when a JACK server answers (`jack_wait -c` prints `running`). */
