@@ -90,6 +90,8 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private readonly _processor: ProcessorHost | undefined;
   private readonly _buffers: BufferTransfer | undefined;
   private _callbackDone = false;
+  /** Inside `_drain` (a stop() from the callback must not drain again). */
+  private _draining = false;
   private _activation = 0;
   private _finishedActivation = 0;
   private _callbackError: unknown;
@@ -365,9 +367,16 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     this._keepAlive.hold();
   }
 
-  /** Stop after the queued output has played (PortAudio `Pa_StopStream`). */
+  /**
+   * Stop after the queued output has played (PortAudio `Pa_StopStream`).
+   * For callback streams with input, the blocks the audio thread captured
+   * but the callback has not seen yet are handed to it before this returns
+   * (as in Python, where every captured block has been through the callback
+   * when `stop()` returns): a recording stopped this way loses nothing.
+   */
   stop(): void {
     callNative(() => this._native.stop());
+    if (this._inViews !== undefined && !this._draining) this._drain();
     this._afterHalt();
   }
 
@@ -449,6 +458,15 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private _drain(): void {
     const callback = this._callback;
     if (callback === undefined || this._native.closed) return;
+    this._draining = true;
+    try {
+      this._drainBlocks(callback);
+    } finally {
+      this._draining = false;
+    }
+  }
+
+  private _drainBlocks(callback: AnyCallback<I, O>): void {
     const n = this._native;
     const meta = this._meta;
     n.beginDrain();
