@@ -87,6 +87,10 @@ export function convertNativeError(e: unknown): unknown {
   if (e instanceof Error) {
     if (e.message.startsWith('TypeError:')) return _retyped(new TypeError(e.message.slice(10)), e);
     if (e.message.startsWith('RangeError:')) return _retyped(new RangeError(e.message.slice(11)), e);
+    // napi-rs's own argument conversion ("Missing field …", "Failed to
+    // convert …"): the JavaScript layer validates first, so this is a last
+    // line of defence, but it is still a wrong argument, not a crash.
+    if ((e as Error & { code?: unknown }).code === 'InvalidArg') return _retyped(new TypeError(e.message), e);
   }
   return parseNativeError(e);
 }

@@ -3,7 +3,19 @@
  * (Buffers of interleaved frames in the stream's sample format), with no
  * array library involved.
  */
-import type { CallbackFlags, DeviceSpec, DType, ExtraSettings, Latency, PairValue } from '@sounddevice/core';
+import {
+  type CallbackFlags,
+  type DeviceSpec,
+  type DType,
+  type ExtraSettings,
+  type Latency,
+  type PairValue,
+  checkBoolean,
+  checkOneOf,
+  checkPositiveInteger,
+  checkUnknownKeys,
+  describe,
+} from '@sounddevice/core';
 import type { DuplexCallback, InputCallback, OutputCallback } from './callback-types.js';
 import { type BufferTransfer, type StreamPresentation, StreamBase, type WaitOptions } from './stream-base.js';
 import type { DirectionOptions, StreamOptionsBase } from './stream-options.js';
@@ -220,6 +232,45 @@ export class RawBufferStream extends StreamBase<Buffer, Buffer> {
     transfer: BufferTransfer,
     kind = 'RawBufferStream',
   ) {
-    super({ kind, direction, wrapInput: _buffer, wrapOutput: _buffer }, options, undefined, transfer);
+    checkOneOf(direction, ['duplex', 'input', 'output'], 'direction');
+    super({ kind, direction, wrapInput: _buffer, wrapOutput: _buffer }, options, undefined, _checkTransfer(transfer));
   }
+}
+
+/** A channel map: integers from `min` (-1: silence, in play maps) up. */
+function _checkMap(map: unknown, param: string, min: number): number[] {
+  if (!Array.isArray(map) || map.length === 0) throw new TypeError(`${param} must be a non-empty array of channel indices, got ${describe(map)}`);
+  for (const [i, c] of map.entries()) {
+    if (typeof c !== 'number') throw new TypeError(`${param}[${i}] must be an integer, got ${describe(c)}`);
+    if (!Number.isInteger(c) || c < min) throw new RangeError(`${param}[${i}] must be an integer of at least ${min}, got ${describe(c)}`);
+  }
+  return map as number[];
+}
+
+/** Validates a {@link BufferTransfer} (the addon would only say "Missing field"). */
+function _checkTransfer(transfer: unknown): BufferTransfer {
+  if (typeof transfer !== 'object' || transfer === null) throw new TypeError(`transfer must be an object { play?, rec? }, got ${describe(transfer)}`);
+  checkUnknownKeys(transfer, ['play', 'rec'], 'transfer');
+  const { play, rec } = transfer as Record<string, unknown>;
+  const out: BufferTransfer = {};
+  if (play !== undefined) {
+    if (typeof play !== 'object' || play === null) throw new TypeError(`transfer.play must be an object, got ${describe(play)}`);
+    checkUnknownKeys(play, ['bytes', 'channels', 'map', 'loop'], 'transfer.play');
+    const p = play as Record<string, unknown>;
+    if (!(p.bytes instanceof Uint8Array)) throw new TypeError(`transfer.play.bytes must be a Uint8Array, got ${describe(p.bytes)}`);
+    out.play = {
+      bytes: p.bytes,
+      channels: checkPositiveInteger(p.channels, 'transfer.play.channels'),
+      map: _checkMap(p.map, 'transfer.play.map', -1),
+      loop: checkBoolean(p.loop ?? false, 'transfer.play.loop'),
+    };
+  }
+  if (rec !== undefined) {
+    if (typeof rec !== 'object' || rec === null) throw new TypeError(`transfer.rec must be an object, got ${describe(rec)}`);
+    checkUnknownKeys(rec, ['bytes', 'map'], 'transfer.rec');
+    const r = rec as Record<string, unknown>;
+    if (!(r.bytes instanceof Uint8Array)) throw new TypeError(`transfer.rec.bytes must be a Uint8Array, got ${describe(r.bytes)}`);
+    out.rec = { bytes: r.bytes, map: _checkMap(r.map, 'transfer.rec.map', 0) };
+  }
+  return out;
 }

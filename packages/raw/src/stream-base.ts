@@ -153,10 +153,11 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     buffers: BufferTransfer | undefined,
   ): NativeStreamHandle {
     const sr = r.sampleRate;
-    const ringFrames = Math.max(
-      4 * r.blockSize,
-      Math.ceil(Math.max(r.input?.native.latency ?? 0, r.output?.native.latency ?? 0) * sr * 2),
-      2048,
+    // (Capped to what the addon takes, a u32: it refuses sizes that large
+    // with a RangeError instead of seeing them wrapped around.)
+    const ringFrames = Math.min(
+      0xffff_ffff,
+      Math.max(4 * r.blockSize, Math.ceil(Math.max(r.input?.native.latency ?? 0, r.output?.native.latency ?? 0) * sr * 2), 2048),
     );
     try {
       return new (native().NativeStream)(

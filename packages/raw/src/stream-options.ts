@@ -26,6 +26,9 @@ import {
 import { queryDevices, resolveDevice } from './devices.js';
 import type { NativeDirection } from './native.js';
 
+/** The largest block size (2^24 frames: minutes of audio; devices use a few thousand at most). */
+const MAX_BLOCK_SIZE = 2 ** 24;
+
 /** Which directions a stream has. */
 export type StreamDirection = 'duplex' | 'input' | 'output';
 
@@ -223,6 +226,7 @@ export function resolveStreamOptions(
   }
   sampleRate = checkPositiveNumber(sampleRate, 'sampleRate');
   const blockSize = checkNonNegativeInteger(options.blockSize ?? defaults.blockSize, 'blockSize');
+  if (blockSize > MAX_BLOCK_SIZE) throw new RangeError(`blockSize must be at most ${MAX_BLOCK_SIZE} frames, got ${blockSize}`);
 
   const flag = (value: boolean | null | undefined, fallback: boolean, name: string, bit: number): number =>
     checkBoolean(value ?? fallback, name) ? bit : 0;

@@ -10,6 +10,43 @@ use rtrb::{Consumer, Producer, RingBuffer};
 /// Blocks the rings of a callback stream hold beyond the cushion.
 pub const RING_BLOCKS: usize = 32;
 
+/// The most memory the rings of one stream may take. Allocation failures
+/// abort a Rust process, so sizes from JavaScript (block size, cushion,
+/// latency × rate) are checked against this first.
+pub const MAX_RING_BYTES: usize = 1 << 30;
+
+/// Frames each ring of a stream holds: `RING_BLOCKS + cushion` blocks for
+/// callback streams, `ring_frames` (at least a block) for blocking ones.
+pub fn ring_frames(
+    callback: bool,
+    cushion: u32,
+    block_frames: usize,
+    ring_frames: usize,
+) -> Option<usize> {
+    if callback {
+        (RING_BLOCKS + cushion as usize).checked_mul(block_frames)
+    } else {
+        Some(ring_frames.max(block_frames))
+    }
+}
+
+/// `Err(message)` when rings of `frames` frames of `in_frame` + `out_frame`
+/// bytes would exceed [`MAX_RING_BYTES`] (or overflow).
+pub fn check_ring_size(
+    frames: Option<usize>,
+    in_frame: usize,
+    out_frame: usize,
+) -> Result<(), String> {
+    let bytes = frames.and_then(|f| f.checked_mul(in_frame + out_frame));
+    match bytes {
+        Some(b) if b <= MAX_RING_BYTES => Ok(()),
+        _ => Err(format!(
+            "the stream's buffers would need {} bytes (at most {MAX_RING_BYTES}): lower blockSize, cushion or latency",
+            bytes.map_or_else(|| "more than 2^64".to_string(), |b| b.to_string())
+        )),
+    }
+}
+
 fn split(bytes: usize) -> (Option<Producer<u8>>, Option<Consumer<u8>>) {
     if bytes == 0 {
         return (None, None);
@@ -78,4 +115,23 @@ pub fn blocking_rings(
         out_frame,
     };
     (rt, client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_sizes_from_javascript_are_checked_before_anything_is_allocated() {
+        // Ordinary streams fit.
+        assert!(check_ring_size(ring_frames(true, 2, 256, 0), 8, 8).is_ok());
+        assert!(check_ring_size(ring_frames(false, 0, 256, 96_000), 4, 0).is_ok());
+        // A huge block size, cushion or ring is refused (an allocation
+        // failure would abort the process), also when the product overflows.
+        let e = check_ring_size(ring_frames(true, 64, 1 << 24, 0), 8, 8).unwrap_err();
+        assert!(e.contains("lower blockSize, cushion or latency"), "{e}");
+        assert!(check_ring_size(ring_frames(true, u32::MAX, usize::MAX / 2, 0), 8, 8).is_err());
+        assert!(check_ring_size(ring_frames(false, 0, 256, u32::MAX as usize), 16, 16).is_err());
+        assert!(check_ring_size(None, 1, 1).is_err());
+    }
 }

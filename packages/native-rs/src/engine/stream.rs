@@ -7,7 +7,7 @@ use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
 use super::pump::{self, Notify, Watchdog};
 use super::render::{BuffersRt, RtContext, RtMode};
-use super::rings::{blocking_rings, callback_rings};
+use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames};
 use super::signals::Signals;
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
@@ -50,6 +50,8 @@ pub struct Config {
 
 /// How much longer than the queued audio `stop()` waits for it to play.
 const STOP_DRAIN_MARGIN: Duration = Duration::from_millis(500);
+/// The largest cushion (the JavaScript layer allows 64).
+const MAX_CUSHION: u32 = 1024;
 /// Frames assumed per block when PortAudio chooses the block size.
 const UNSPECIFIED_BLOCK_FRAMES: usize = 4096;
 
@@ -146,6 +148,17 @@ impl Stream {
             UNSPECIFIED_BLOCK_FRAMES
         };
         let signals = Arc::new(Signals::default());
+        let frames = match &config.mode {
+            Mode::Callback { cushion } if *cushion > MAX_CUSHION => {
+                return Err(Error::Range(format!(
+                    "cushion must be at most {MAX_CUSHION} blocks, got {cushion}"
+                )))
+            }
+            Mode::Callback { cushion } => ring_frames(true, *cushion, block_frames, 0),
+            Mode::Blocking { ring_frames: n } => ring_frames(false, 0, block_frames, *n),
+            Mode::Buffers { .. } => Some(0),
+        };
+        check_ring_size(frames, in_frame, out_frame).map_err(Error::Range)?;
 
         let (mode, client, cushion, is_callback) = match config.mode {
             Mode::Callback { cushion } => {
