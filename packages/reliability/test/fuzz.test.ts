@@ -16,13 +16,13 @@
  * cushions) and anything at all (fast-check's `anything()`: objects,
  * arrays, symbols, bigints, null-prototype objects, …).
  *
- * CI: 60–200 runs per property (a few thousand calls). Long: 20× as many.
+ * CI: 20–200 runs per property (a few thousand calls). Long: 20× as many.
  */
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import * as sd from '@sounddevice/numeric';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LONG, collectGarbage, fixture, portAudioPorts } from './helpers.js';
+import { LONG, collectGarbage, fixture, portAudioPorts, within } from './helpers.js';
 
 const runs = (n: number): number => (LONG ? n * 20 : n);
 const SEED = Number(process.env.SOUNDDEVICE_FUZZ_SEED ?? 20_260_424);
@@ -53,11 +53,16 @@ async function call(what: string, fn: () => unknown): Promise<unknown> {
     return e;
   }
   if (result instanceof sd.StreamBase) {
+    openedBy.set(result, `${what} in ${currentCase}`);
     opened.push(result);
     streamsOpened++;
   }
   return result;
 }
+
+/** What opened each stream, for the report of a close that hangs. */
+const openedBy = new WeakMap<object, string>();
+let currentCase = '';
 
 async function cleanUp(): Promise<void> {
   try {
@@ -65,7 +70,12 @@ async function cleanUp(): Promise<void> {
   } catch {
     // (checked elsewhere)
   }
-  for (const s of opened.splice(0)) await s.close();
+  for (const s of opened.splice(0)) {
+    const t0 = performance.now();
+    await within(Promise.resolve(s.close()), 10_000, `close() of a stream opened by ${openedBy.get(s) ?? '?'}`);
+    const ms = performance.now() - t0;
+    if (ms > 1000) console.log(`fuzz: slow close (${Math.round(ms)} ms) of a stream opened by ${openedBy.get(s) ?? '?'}`);
+  }
   sd.defaults.reset();
 }
 
@@ -259,6 +269,20 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
         audioData,
         anything,
         async (options, method, data, arg) => {
+          currentCase = `${name} ${fc.stringify(options)} then ${method}`;
+          const t0 = performance.now();
+          try {
+            await streamCase(options, method, data, arg);
+          } finally {
+            const ms = performance.now() - t0;
+            if (ms > 1000) console.log(`fuzz: slow case (${Math.round(ms)} ms): ${currentCase}`);
+          }
+        },
+      ),
+      { numRuns: runs(name.startsWith('Raw') ? 100 : 60), seed: SEED, endOnFailure: true },
+    );
+
+    async function streamCase(options: unknown, method: string, data: unknown, arg: unknown): Promise<void> {
           const s = (await call(`new ${name}`, () => make(options))) as sd.StreamBase<unknown, unknown> | Error;
           if (!(s instanceof sd.StreamBase)) return;
           const any = s as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -276,10 +300,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
           } else {
             await call(`${name}.${method}()`, () => any[method]!.call(s));
           }
-        },
-      ),
-      { numRuns: runs(name.startsWith('Raw') ? 150 : 100), seed: SEED, endOnFailure: true },
-    );
+    }
   });
 
   it('new RawBufferStream(random direction, options, transfer)', async () => {

@@ -5,8 +5,8 @@
  * (real time, with ports and a process thread). After a warm-up, nothing may
  * grow: RSS under 5 MB, and not one file descriptor or thread left behind.
  *
- * CI: 1000 cycles per kind on ALSA (300 for processors, each starts a
- * worker thread), 150 on JACK (100 for processors).
+ * CI: 1000 cycles per kind on ALSA (200 for processors, each starts a
+ * worker thread), 100 on JACK (60 for processors).
  * Long (`SOUNDDEVICE_LONG=1`): 10,000 cycles of every kind on both.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,10 +72,10 @@ afterAll(() => {
 const cases: Array<[Kind, Backend, number]> = [
   ['raw', 'alsa', count(1000, 10_000)],
   ['array', 'alsa', count(1000, 10_000)],
-  ['processor', 'alsa', count(300, 10_000)],
-  ['raw', 'jack', count(150, 10_000)],
-  ['array', 'jack', count(150, 10_000)],
-  ['processor', 'jack', count(100, 10_000)],
+  ['processor', 'alsa', count(200, 10_000)],
+  ['raw', 'jack', count(100, 10_000)],
+  ['array', 'jack', count(100, 10_000)],
+  ['processor', 'jack', count(60, 10_000)],
 ];
 
 describe('open/start/stop/close cycles leave nothing behind', () => {

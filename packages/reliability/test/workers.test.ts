@@ -7,7 +7,7 @@
  * closed nothing is left: JACK ports, engine streams, threads and file
  * descriptors are back to their counts before.
  *
- * CI: 3 rounds of 4 workers. Long: 30 rounds of 6 workers.
+ * CI: 2 rounds of 4 workers. Long: 30 rounds of 6 workers.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +17,7 @@ import { collectGarbage, count, fixture, portAudioPorts, settledCounts, waitFor,
 
 describe('worker threads', () => {
   it('stream at once, are terminated while streaming, and the main thread is unharmed', async () => {
-    const rounds = count(3, 30);
+    const rounds = count(2, 30);
     const workers = count(4, 6);
     const names = sd.queryDevices().map((d) => d.name);
     // Warm-up, so that lazily created threads are counted in the baseline.
