@@ -278,7 +278,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
             if (ms > 1000) console.log(`fuzz: slow case (${Math.round(ms)} ms): ${currentCase}`);
           }
         },
-      ),
+      ).afterEach(cleanUp),
       { numRuns: runs(name.startsWith('Raw') ? 100 : 60), seed: SEED, endOnFailure: true },
     );
 
@@ -313,7 +313,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
           const s = await call('new RawBufferStream', () => new sd.RawBufferStream(direction as never, options as never, transfer as never));
           if (s instanceof sd.StreamBase) await call('RawBufferStream.start', () => s.start());
         },
-      ),
+      ).afterEach(cleanUp),
       { numRuns: runs(150), seed: SEED, endOnFailure: true },
     );
   });
@@ -345,7 +345,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
             if (!(e instanceof Error) || !/not called yet/.test(e.message)) throw e;
           }
         },
-      ),
+      ).afterEach(cleanUp),
       { numRuns: runs(200), seed: SEED, endOnFailure: true },
     );
   });
@@ -359,7 +359,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
         await call('checkInputSettings', () => sd.checkInputSettings(options as never));
         await call('checkOutputSettings', () => sd.checkOutputSettings(options as never));
         await call('sampleSize', () => sd.sampleSize(a as never));
-      }),
+      }).afterEach(cleanUp),
       { numRuns: runs(200), seed: SEED, endOnFailure: true },
     );
   });
@@ -379,7 +379,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
         // The defaults are used: a stream opened with them works or fails clearly.
         if (openAfter) await call('new OutputStream() with those defaults', () => new sd.RawOutputStream({ device: 'vnull' }));
         await call('defaults.reset()', () => sd.defaults.reset());
-      }),
+      }).afterEach(cleanUp),
       { numRuns: runs(200), seed: SEED, endOnFailure: true },
     );
   });
@@ -394,7 +394,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
         await call('new CallbackFlags', () => new sd.CallbackFlags(a as never));
         await call('createReadable', () => sd.createReadable(a as never, b as never));
         await call('createWritable', () => sd.createWritable(a as never, b as never));
-      }),
+      }).afterEach(cleanUp),
       { numRuns: runs(200), seed: SEED, endOnFailure: true },
     );
   });
@@ -406,7 +406,7 @@ describe('random input never gives anything but TypeError, RangeError or PortAud
         if (running && s instanceof sd.StreamBase) s.start();
         await call(fn, () => (sd as unknown as Record<string, (o: unknown) => unknown>)[fn]!(options));
         expect(sd.queryDevices().length).toBeGreaterThan(0); // PortAudio usable again
-      }),
+      }).afterEach(cleanUp),
       { numRuns: runs(20), seed: SEED, endOnFailure: true },
     );
   });
