@@ -92,6 +92,8 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private _callbackDone = false;
   /** Inside `_drain` (a stop() from the callback must not drain again). */
   private _draining = false;
+  /** A re-arm of the native notification is queued (setImmediate). */
+  private _rearmScheduled = false;
   private _activation = 0;
   private _finishedActivation = 0;
   private _callbackError: unknown;
@@ -464,14 +466,37 @@ export abstract class StreamBase<I, O> extends EventEmitter {
       this._drainBlocks(callback);
     } finally {
       this._draining = false;
+      this._scheduleRearm();
     }
+  }
+
+  /**
+   * Re-arms the native "blocks ready" notification on the next event-loop
+   * turn, not at once: on an unpaced device (a file PCM, `vnull`) blocks are
+   * ready again as soon as the callback has made them, and notifications
+   * answered in the same turn would keep timers and I/O (a file being read
+   * for the callback) waiting. Blocks that came meanwhile are drained then;
+   * none is missed, since the pump announces every block after the re-arm.
+   */
+  private _scheduleRearm(): void {
+    if (this._rearmScheduled) return;
+    this._rearmScheduled = true;
+    setImmediate(() => {
+      this._rearmScheduled = false;
+      if (this._native.closed) return;
+      this._native.rearmNotify();
+      if (this._native.blocksReady > 0) this._drain();
+    });
   }
 
   private _drainBlocks(callback: AnyCallback<I, O>): void {
     const n = this._native;
     const meta = this._meta;
-    n.beginDrain();
-    while (!this._callbackDone) {
+    // Only the blocks ready now: on an unpaced device new ones are ready as
+    // fast as the callback makes them, and an unbounded loop would starve
+    // the event loop. Later blocks get the next drain (see _scheduleRearm).
+    let budget = n.blocksReady;
+    while (!this._callbackDone && budget-- > 0) {
       const nextFrames = n.nextBlockFrames;
       if (nextFrames === 0) return;
       this._inViews?.ensure(nextFrames);

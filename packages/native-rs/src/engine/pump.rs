@@ -3,8 +3,10 @@
 //! streams through a caller-supplied function (a napi thread-safe function).
 //!
 //! Coalescing: at most one "blocks ready" notification is in flight; the JS
-//! side clears `notify_pending` before draining, so no block is missed and a
-//! busy main thread is not flooded.
+//! side clears `notify_pending` (re-arms) on the event-loop turn after a
+//! drain and then drains what came meanwhile, so no block is missed, a busy
+//! main thread is not flooded, and an unpaced device cannot starve the event
+//! loop.
 //!
 //! Watchdog: while the stream runs, the pump sleeps at most
 //! [`WATCHDOG_PERIOD`] at a time. When the audio thread has made no progress

@@ -250,10 +250,11 @@ impl NativeStream {
         self.inner.cancel_waits();
     }
 
-    /// Callback streams: call before draining blocks so the next block
-    /// triggers a new notification.
+    /// Callback streams: re-arms the "blocks ready" notification (at most
+    /// one is in flight); every block the audio thread finishes after this
+    /// call triggers a new one.
     #[napi]
-    pub fn begin_drain(&self) {
+    pub fn rearm_notify(&self) {
         self.inner
             .signals
             .notify_pending
