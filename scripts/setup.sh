@@ -18,6 +18,7 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 if $for_tests; then
   command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)         # CLI tests: terminal UIs
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)              # CLI tests: plot --web in headless Chromium
+  command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)   # reliability tests: memory safety
 fi
 # the native build unpacks its glibc 2.17 toolchain (a .tar.xz from npm) once per machine
 command -v xz >/dev/null 2>&1 || need_apt+=(xz-utils)
