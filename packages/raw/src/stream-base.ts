@@ -92,7 +92,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private _callbackDone = false;
   /** Inside `_drain` (a stop() from the callback must not drain again). */
   private _draining = false;
-  /** A re-arm of the native notification is queued (setImmediate). */
+  /** A deferred re-arm of the native notification is queued (setImmediate). */
   private _rearmScheduled = false;
   private _activation = 0;
   private _finishedActivation = 0;
@@ -466,26 +466,30 @@ export abstract class StreamBase<I, O> extends EventEmitter {
       this._drainBlocks(callback);
     } finally {
       this._draining = false;
-      this._scheduleRearm();
+      this._rearm();
     }
   }
 
   /**
-   * Re-arms the native "blocks ready" notification on the next event-loop
-   * turn, not at once: on an unpaced device (a file PCM, `vnull`) blocks are
-   * ready again as soon as the callback has made them, and notifications
-   * answered in the same turn would keep timers and I/O (a file being read
-   * for the callback) waiting. Blocks that came meanwhile are drained then;
-   * none is missed, since the pump announces every block after the re-arm.
+   * Re-arms the native "blocks ready" notification after a drain. When the
+   * callback has caught up (nothing ready: a paced device), at once. When
+   * blocks are still waiting (an unpaced device such as a file PCM or
+   * `vnull` makes them as fast as the callback runs), on the next
+   * event-loop turn instead: notifications answered in the same turn would
+   * keep timers and I/O (a file being read for the callback) waiting. No
+   * block is missed: whatever arrived before the re-arm is drained right
+   * after it, and the pump announces every block after it.
    */
-  private _scheduleRearm(): void {
-    if (this._rearmScheduled) return;
+  private _rearm(): void {
+    const n = this._native;
+    if (n.closed || this._rearmScheduled) return;
+    if (n.nextBlockFrames === 0 && n.rearmNotify() === 0) return;
     this._rearmScheduled = true;
     setImmediate(() => {
       this._rearmScheduled = false;
-      if (this._native.closed) return;
-      this._native.rearmNotify();
-      if (this._native.blocksReady > 0) this._drain();
+      if (n.closed) return;
+      n.rearmNotify();
+      if (n.blocksReady > 0) this._drain();
     });
   }
 
@@ -494,7 +498,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     const meta = this._meta;
     // Only the blocks ready now: on an unpaced device new ones are ready as
     // fast as the callback makes them, and an unbounded loop would starve
-    // the event loop. Later blocks get the next drain (see _scheduleRearm).
+    // the event loop. Later blocks get the next drain (see _rearm).
     let budget = n.blocksReady;
     while (!this._callbackDone && budget-- > 0) {
       const nextFrames = n.nextBlockFrames;

@@ -252,13 +252,15 @@ impl NativeStream {
 
     /// Callback streams: re-arms the "blocks ready" notification (at most
     /// one is in flight); every block the audio thread finishes after this
-    /// call triggers a new one.
+    /// call triggers a new one. Returns the blocks ready right after the
+    /// re-arm: those arrived before it and got no notification.
     #[napi]
-    pub fn rearm_notify(&self) {
+    pub fn rearm_notify(&self) -> u32 {
         self.inner
             .signals
             .notify_pending
             .store(false, Ordering::Release);
+        self.inner.client().blocks_ready() as u32
     }
 
     /// Callback streams: takes the next block, copying its input into
