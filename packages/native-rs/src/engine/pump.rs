@@ -119,6 +119,7 @@ pub fn spawn(
         .spawn(move || {
             let mut stall = StallState::new();
             loop {
+                let state = signals.load_state();
                 let seq = signals.load_seq();
                 if signals.shutdown.load(Ordering::Acquire) {
                     return;
@@ -135,14 +136,24 @@ pub fn spawn(
                     notify(EVENT_FINISHED);
                 }
                 last_seq = seq;
+                // Without blocks to deliver, sleep on the state word: the
+                // audio thread's per-batch wake is for the block takers.
                 match watchdog.as_ref() {
                     Some(dog) if signals.running.load(Ordering::Acquire) => {
-                        signals.wait_while_timeout(seq, WATCHDOG_PERIOD);
+                        if deliver_blocks {
+                            signals.wait_while_timeout(seq, WATCHDOG_PERIOD);
+                        } else {
+                            signals.wait_state_timeout(state, WATCHDOG_PERIOD);
+                        }
                         stall.check(&signals, dog);
                     }
                     _ => {
                         stall.reset(signals.frames.load(Ordering::Relaxed), Instant::now());
-                        signals.wait_while(seq);
+                        if deliver_blocks {
+                            signals.wait_while(seq);
+                        } else {
+                            signals.wait_state(state);
+                        }
                     }
                 }
             }
@@ -272,5 +283,37 @@ mod tests {
                                               // Used up to here; not running: the ticker leaves it alone.
         signals.running.store(false, Ordering::Release);
         ticker::tick();
+    }
+
+    #[test]
+    fn a_pump_without_blocks_to_deliver_sleeps_through_block_wakes_but_not_state_changes() {
+        let signals = Arc::new(Signals::default());
+        let (tx, rx) = mpsc::channel();
+        let pump = spawn(
+            signals.clone(),
+            false,
+            Box::new(move |e| {
+                let _ = tx.send(e);
+            }),
+            None,
+        )
+        .unwrap();
+        let state = signals.load_state();
+        for _ in 0..1000 {
+            signals.bump_and_wake_blocks();
+        }
+        assert_eq!(
+            signals.load_state(),
+            state,
+            "block wakes leave the state word alone"
+        );
+        assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+        // A finished stream is a state change: reported at once.
+        signals.finish_count.fetch_add(1, Ordering::AcqRel);
+        signals.bump_and_wake();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(2)), Ok(EVENT_FINISHED));
+        signals.shutdown.store(true, Ordering::Release);
+        signals.bump_and_wake();
+        pump.join().unwrap();
     }
 }

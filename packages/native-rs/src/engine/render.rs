@@ -185,7 +185,7 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     r.since_wake += 1;
     if r.since_wake >= r.batch || sig.waiters.load(Ordering::Relaxed) > 0 {
         r.since_wake = 0;
-        sig.bump_and_wake();
+        sig.bump_and_wake_blocks();
     } else {
         sig.bump();
     }
@@ -215,7 +215,7 @@ fn process_buffers(b: &mut BuffersRt, sig: &Signals, silence: u8, block: Block<'
     sig.add_flags(block.status);
     sig.frames.fetch_add(block.frames as u64, Ordering::Relaxed);
     if sig.waiters.load(Ordering::Relaxed) > 0 {
-        sig.bump_and_wake();
+        sig.bump_and_wake_blocks();
     } else {
         sig.bump();
     }

@@ -1,8 +1,11 @@
 //! Atomics shared between the audio thread and everyone else.
 //!
 //! `seq` is a futex word: the audio thread bumps it for every block and wakes
-//! sleepers (`atomic_wait::wake_all`, a non-blocking system call) once per
-//! batch; state changes (finished, shutdown) bump and wake at once.
+//! its sleepers (`atomic_wait::wake_all`, a non-blocking system call) once
+//! per batch; state changes (finished, shutdown) bump and wake at once.
+//! `state` is a second futex word that only state changes bump: a pump with
+//! no blocks to deliver (processor, blocking and buffer streams) sleeps on
+//! it, so the per-batch wake reaches only those who take blocks.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
@@ -11,6 +14,8 @@ use std::time::Duration;
 pub struct Signals {
     /// Bumped per block and per state change; sleepers wait on it.
     pub seq: AtomicU32,
+    /// Bumped only per state change (never by the per-block path).
+    pub state: AtomicU32,
     /// Status bits (PortAudio's `paInputOverflow`…) gathered for blocking
     /// reads/writes and for `wait()` of play/rec; cleared by whoever reports them.
     pub flags: AtomicU32,
@@ -58,17 +63,35 @@ impl Signals {
         self.seq.fetch_add(1, Ordering::Release);
     }
 
-    /// Bumps `seq` and wakes every sleeper.
+    /// A state change: bumps `seq` and `state` and wakes every sleeper of
+    /// both.
     #[inline]
     pub fn bump_and_wake(&self) {
+        self.state.fetch_add(1, Ordering::Release);
+        self.seq.fetch_add(1, Ordering::Release);
+        atomic_wait::wake_all(&self.state);
+        atomic_wait::wake_all(&self.seq);
+    }
+
+    /// New blocks (audio thread, once per batch): bumps `seq` and wakes its
+    /// sleepers only.
+    #[inline]
+    pub fn bump_and_wake_blocks(&self) {
         self.seq.fetch_add(1, Ordering::Release);
         atomic_wait::wake_all(&self.seq);
     }
 
-    /// Wakes sleepers without bumping (the value already changed).
+    /// Wakes the sleepers of both words without bumping (the ticker).
     #[inline]
     pub fn wake(&self) {
+        atomic_wait::wake_all(&self.state);
         atomic_wait::wake_all(&self.seq);
+    }
+
+    /// Current value of `state`, to pass to [`Signals::wait_state_timeout`].
+    #[inline]
+    pub fn load_state(&self) -> u32 {
+        self.state.load(Ordering::Acquire)
     }
 
     /// Current value of `seq`, to pass to [`Signals::wait_while`].
@@ -88,13 +111,17 @@ impl Signals {
     /// with a timeout. Elsewhere `atomic_wait` has no timeout, so the sleeper
     /// is woken by the shared [`ticker`] instead.
     pub fn wait_while_timeout(&self, seen: u32, timeout: Duration) {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        futex_wait_timeout(&self.seq, seen, timeout);
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        {
-            let _ = timeout; // the ticker's period bounds the sleep
-            atomic_wait::wait(&self.seq, seen);
-        }
+        wait_word_timeout(&self.seq, seen, timeout);
+    }
+
+    /// Sleeps until `state` differs from `seen`.
+    pub fn wait_state(&self, seen: u32) {
+        atomic_wait::wait(&self.state, seen);
+    }
+
+    /// Like [`Signals::wait_while_timeout`], on `state`.
+    pub fn wait_state_timeout(&self, seen: u32, timeout: Duration) {
+        wait_word_timeout(&self.state, seen, timeout);
     }
 
     /// Marks the stream as ended by its host API without a finished
@@ -134,6 +161,16 @@ impl Signals {
         self.flags.store(0, Ordering::Release);
         self.output_started.store(false, Ordering::Release);
         self.running.store(true, Ordering::Release);
+    }
+}
+
+fn wait_word_timeout(word: &AtomicU32, seen: u32, timeout: Duration) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    futex_wait_timeout(word, seen, timeout);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = timeout; // the ticker's period bounds the sleep
+        atomic_wait::wait(word, seen);
     }
 }
 
