@@ -35,7 +35,7 @@ async function main() {
   let inBacking = new Uint8Array(Math.max(1, inFrameBytes * Math.max(info.blockSize, 1024)));
   let outBacking = new Uint8Array(Math.max(1, outFrameBytes * Math.max(info.blockSize, 1024)));
   const views = new Map();
-  const meta = new Float64Array(5);
+  const meta = new Float64Array(6); // frames, status, three times, outputLate
   const { CallbackFlags } = await import('@sounddevice/core');
 
   function viewsFor(frames) {
@@ -67,6 +67,9 @@ async function main() {
       if (!stream.nextBlock(inBacking, meta)) break;
       const time = { inputBufferAdcTime: meta[2], currentTime: meta[3], outputBufferDacTime: meta[4] };
       const status = new CallbackFlags(meta[1]);
+      // Output for a slot the device already filled with silence is not
+      // queued: it would push all later output back by a block.
+      const queueOutput = outFrameBytes > 0 && meta[5] !== 1;
       if (outFrameBytes > 0) v.outBytes.fill(silence);
       try {
         let result;
@@ -83,7 +86,7 @@ async function main() {
         }
       } catch (e) {
         if (e?.name === 'CallbackStop') {
-          if (outFrameBytes > 0) stream.pushBlock(v.outBytes);
+          if (queueOutput) stream.pushBlock(v.outBytes);
           stream.requestStop();
         } else if (e?.name === 'CallbackAbort') {
           stream.requestAbort();
@@ -98,7 +101,7 @@ async function main() {
         if (stream.closed) return; // (blocks queued before the close are stale)
         continue;
       }
-      if (outFrameBytes > 0) stream.pushBlock(v.outBytes);
+      if (queueOutput) stream.pushBlock(v.outBytes);
     }
     seq = stream.waitBlocks(seq);
   }

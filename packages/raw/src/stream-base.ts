@@ -86,7 +86,8 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private readonly _keepAlive = new KeepAlive(this);
   private readonly _inViews: BlockViews<I> | undefined;
   private readonly _outViews: BlockViews<O> | undefined;
-  private readonly _meta = new Float64Array(5);
+  /** [frames, status, adcTime, currentTime, dacTime, outputLate] of the block being run. */
+  private readonly _meta = new Float64Array(6);
   private readonly _processor: ProcessorHost | undefined;
   private readonly _buffers: BufferTransfer | undefined;
   private _callbackDone = false;
@@ -506,6 +507,10 @@ export abstract class StreamBase<I, O> extends EventEmitter {
       this._inViews?.ensure(nextFrames);
       if (!n.nextBlock(this._inViews?.backing ?? _EMPTY, meta)) return;
       const frames = meta[0]!;
+      // The device played silence in this block's output slot: what the
+      // callback makes now would come a block late and push all later
+      // output back, so it is not queued (the latency stays the cushion).
+      const late = meta[5] === 1;
       const status = new CallbackFlags(meta[1]!);
       const time: CallbackTime = { inputBufferAdcTime: meta[2]!, currentTime: meta[3]!, outputBufferDacTime: meta[4]! };
       const input = this._inViews?.get(frames);
@@ -522,7 +527,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
         }
       } catch (e) {
         if (isCallbackStop(e)) {
-          if (output) n.pushBlock(output.bytes);
+          if (output && !late) n.pushBlock(output.bytes);
           this._callbackDone = true;
           n.requestStop();
         } else if (isCallbackAbort(e)) {
@@ -533,7 +538,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
         }
         return;
       }
-      if (output) n.pushBlock(output.bytes);
+      if (output && !late) n.pushBlock(output.bytes);
     }
   }
 

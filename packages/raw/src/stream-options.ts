@@ -62,6 +62,10 @@ export interface StreamOptionsBase {
    * Callback streams: blocks of silence queued before the callback's output,
    * absorbing JavaScript's timing jitter (default 2). Adds
    * `cushion * blockSize` frames of output latency, included in `latency`.
+   * The latency never grows beyond it: when the cushion runs dry the device
+   * plays silence, and output made for such a block afterwards is not queued
+   * (an output-only callback is not asked for it; a duplex callback gets its
+   * input and its output is dropped).
    */
   cushion?: number | null;
   /**

@@ -55,7 +55,7 @@ async function portAudioLatency(blockSize: number): Promise<[number, number]> {
   }
 }
 
-async function loopWithCallback(signal: Buffer, blockSize: number, cushion: number): Promise<Loopback> {
+async function loopWithCallback(signal: Buffer, blockSize: number, cushion: number, busyAfterStartMs = 0): Promise<Loopback> {
   const tail = (cushion + 4) * Math.max(blockSize, testbed().jack.period);
   const recorded: Buffer[] = [];
   let position = 0;
@@ -84,6 +84,9 @@ async function loopWithCallback(signal: Buffer, blockSize: number, cushion: numb
   try {
     const ports = await loopStreamPorts(before);
     s.start();
+    // Keep the main thread from running the callback for a while, as a busy
+    // program does: the device runs dry and plays silence meanwhile.
+    for (const until = Date.now() + busyAfterStartMs; Date.now() < until; );
     await disconnectSystem(ports);
     go = true;
     await within(s.finished, 10_000, 'loopback stream');
@@ -176,6 +179,18 @@ describe('JACK loopback', () => {
     }
     // Two more blocks of cushion: exactly two more blocks of delay.
     expect(runs.get(4)! - runs.get(2)!).toBe(2 * BLOCK);
+  });
+
+  it('callback stream whose callback runs 150 ms late at first: the round trip is still the reported latency (late output is not queued)', REAL_TIME, async () => {
+    const BLOCK = 256;
+    const run = await undisturbed(() => loopWithCallback(signal, BLOCK, 2, 150));
+    expect(run.glitches, 'under/overflows while the signal was in flight').toBe(0);
+    const delay = measure(run, signal);
+    expect(delay, 'the signal came back bit-exact').toBeGreaterThanOrEqual(0);
+    // Without the rule, each of the ~28 blocks of silence played while the
+    // callback was held up would have added a block of delay for good.
+    expect(delay).toBe(Math.round((run.latency[0] + run.latency[1]) * rate));
+    expect(delay).toBe(period + 2 * BLOCK + BLOCK);
   });
 
   it('callback stream with blockSize 0: the cushion is counted in blocks of the size PortAudio chose', REAL_TIME, async () => {

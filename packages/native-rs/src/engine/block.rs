@@ -10,4 +10,9 @@ pub struct BlockMeta {
     pub input_adc_time: f64,
     pub current_time: f64,
     pub output_dac_time: f64,
+    /// The audio thread found no output queued for this block's slot and
+    /// played silence (an underflow). The client's output for this block
+    /// arrives after its time and is not queued: queuing it would delay
+    /// everything after it by one block for the rest of the stream.
+    pub output_late: bool,
 }

@@ -137,11 +137,15 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     }
 
     let mut output_empty = true;
+    // Past the cushion and nothing queued at all: the client is late.
+    let mut starved = false;
     if let Some(out) = block.output {
         match r.output.as_mut() {
             Some(cons) if r.priming_left == 0 => {
+                let wanted = out.len();
                 let (_, rest) = cons.pop_partial_slice(out);
                 let short = !rest.is_empty();
+                starved = wanted > 0 && rest.len() == wanted;
                 rest.fill(silence);
                 output_empty = cons.is_empty();
                 let counts = r.meta.is_some() || sig.output_started.load(Ordering::Relaxed);
@@ -159,8 +163,14 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         }
     }
 
+    // Every block the client is asked for fills one output slot, so the
+    // queue (and the latency) stays at the cushion. A starved block filled
+    // no slot: an output-only stream is not asked for it at all (nothing of
+    // its output is lost, the flags go to the next block); a duplex stream
+    // must still hand over the input, with the block marked `output_late`.
+    let skip = starved && !draining && r.input.is_none();
     match r.meta.as_mut() {
-        Some(meta) if !draining => {
+        Some(meta) if !draining && !skip => {
             let all = status | r.carried;
             if delivered && meta.slots() > 0 {
                 let _ = meta.push(BlockMeta {
@@ -169,12 +179,14 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
                     input_adc_time: block.input_adc_time,
                     current_time: block.current_time,
                     output_dac_time: block.output_dac_time,
+                    output_late: starved,
                 });
                 r.carried = 0;
             } else {
                 r.carried = all;
             }
         }
+        Some(_) if skip => r.carried |= status,
         Some(_) => {}
         None => sig.add_flags(status),
     }

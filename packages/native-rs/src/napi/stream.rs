@@ -264,8 +264,10 @@ impl NativeStream {
     }
 
     /// Callback streams: takes the next block, copying its input into
-    /// `indata` and writing `[frames, status, adcTime, currentTime, dacTime]`
-    /// into `meta`. Returns false when no block is ready.
+    /// `indata` and writing `[frames, status, adcTime, currentTime, dacTime,
+    /// outputLate]` into `meta` (the last one if `meta` has room: 1 when the
+    /// block's output must not be queued, see `BlockMeta::output_late`).
+    /// Returns false when no block is ready.
     #[napi]
     pub fn next_block(&self, mut indata: Uint8ArraySlice, mut meta: Float64ArraySlice) -> bool {
         // SAFETY: both views are borrowed for this synchronous call on the
@@ -278,6 +280,9 @@ impl NativeStream {
                 meta[2] = b.input_adc_time;
                 meta[3] = b.current_time;
                 meta[4] = b.output_dac_time;
+                if let Some(late) = meta.get_mut(5) {
+                    *late = if b.output_late { 1.0 } else { 0.0 };
+                }
                 true
             }
             _ => false,
