@@ -82,6 +82,8 @@ const { values: argv } = parseArgs({
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
+  // `pnpm bench -- --quick` hands the `--` over as an argument.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
 });
 
 if (argv.help) {
