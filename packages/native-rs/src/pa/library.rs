@@ -166,9 +166,12 @@ fn terminate_locked(st: &mut State) {
 /// current instance. The old instance is leaked (never terminated).
 fn load_fresh_copy(st: &mut State) -> Result<()> {
     let old = loaded()?;
+    // Always copy the process-wide library's file: an earlier copy's file
+    // was deleted as soon as it was loaded.
+    let original = sys::library().map_err(|e| Error::Unavailable(e.to_string()))?;
     let reason = "its JACK server went away while PortAudio was using it, and \
                   PortAudio 19.6 aborts the process when it shuts down such a client";
-    let copy = copy_library(old, st.copies).map_err(|e| {
+    let copy = copy_library(original, st.copies).map_err(|e| {
         Error::Unavailable(format!(
             "PortAudio cannot be initialized again in this process: {reason}, so a fresh \
              copy of {} must be loaded instead, and that failed: {e}. Restart the process.",
