@@ -17,6 +17,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ const SERVER = 'sounddevice-reliability-fault';
 /** A JACK dummy server of this test's own, started, killed and restarted at will. */
 class PrivateJack {
   proc: ChildProcess | undefined;
-  private readonly pidFile = join(testbed().dir, 'reliability-fault-jackd.pid');
+  // Next to the server name, which is machine-wide: runs with other testbed
+  // folders (SOUNDDEVICE_TESTBED_DIR) find each other's leftover server too.
+  private readonly pidFile = join(tmpdir(), `${SERVER}-jackd.pid`);
   private readonly env = { ...process.env, JACK_DEFAULT_SERVER: SERVER, JACK_NO_AUDIO_RESERVATION: '1' };
 
   running(): boolean {
