@@ -17,7 +17,7 @@
 //! ([`Signals::declare_host_lost`]) and reported as finished, so JavaScript
 //! settles `finished` with an error instead of waiting forever.
 
-use super::signals::{ticker, Signals};
+use super::signals::{ticker, wait_word_timeout, Signals};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -138,22 +138,19 @@ pub fn spawn(
                 last_seq = seq;
                 // Without blocks to deliver, sleep on the state word: the
                 // audio thread's per-batch wake is for the block takers.
+                let (word, seen) = if deliver_blocks {
+                    (&signals.seq, seq)
+                } else {
+                    (&signals.state, state)
+                };
                 match watchdog.as_ref() {
                     Some(dog) if signals.running.load(Ordering::Acquire) => {
-                        if deliver_blocks {
-                            signals.wait_while_timeout(seq, WATCHDOG_PERIOD);
-                        } else {
-                            signals.wait_state_timeout(state, WATCHDOG_PERIOD);
-                        }
+                        wait_word_timeout(word, seen, WATCHDOG_PERIOD);
                         stall.check(&signals, dog);
                     }
                     _ => {
                         stall.reset(signals.frames.load(Ordering::Relaxed), Instant::now());
-                        if deliver_blocks {
-                            signals.wait_while(seq);
-                        } else {
-                            signals.wait_state(state);
-                        }
+                        atomic_wait::wait(word, seen);
                     }
                 }
             }

@@ -88,7 +88,7 @@ impl Signals {
         atomic_wait::wake_all(&self.seq);
     }
 
-    /// Current value of `state`, to pass to [`Signals::wait_state_timeout`].
+    /// Current value of `state`, to pass to [`wait_word_timeout`].
     #[inline]
     pub fn load_state(&self) -> u32 {
         self.state.load(Ordering::Acquire)
@@ -112,16 +112,6 @@ impl Signals {
     /// is woken by the shared [`ticker`] instead.
     pub fn wait_while_timeout(&self, seen: u32, timeout: Duration) {
         wait_word_timeout(&self.seq, seen, timeout);
-    }
-
-    /// Sleeps until `state` differs from `seen`.
-    pub fn wait_state(&self, seen: u32) {
-        atomic_wait::wait(&self.state, seen);
-    }
-
-    /// Like [`Signals::wait_while_timeout`], on `state`.
-    pub fn wait_state_timeout(&self, seen: u32, timeout: Duration) {
-        wait_word_timeout(&self.state, seen, timeout);
     }
 
     /// Marks the stream as ended by its host API without a finished
@@ -164,7 +154,9 @@ impl Signals {
     }
 }
 
-fn wait_word_timeout(word: &AtomicU32, seen: u32, timeout: Duration) {
+/// Sleeps until `word` differs from `seen`, `timeout` at the latest (see
+/// [`Signals::wait_while_timeout`]).
+pub fn wait_word_timeout(word: &AtomicU32, seen: u32, timeout: Duration) {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     futex_wait_timeout(word, seen, timeout);
     #[cfg(not(any(target_os = "linux", target_os = "android")))]

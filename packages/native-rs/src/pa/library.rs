@@ -165,7 +165,6 @@ fn terminate_locked(st: &mut State) {
 /// Loads an independent copy of the library file in use and makes it the
 /// current instance. The old instance is leaked (never terminated).
 fn load_fresh_copy(st: &mut State) -> Result<()> {
-    let old = loaded()?;
     // Always copy the process-wide library's file: an earlier copy's file
     // was deleted as soon as it was loaded.
     let original = sys::library().map_err(|e| Error::Unavailable(e.to_string()))?;
@@ -175,7 +174,7 @@ fn load_fresh_copy(st: &mut State) -> Result<()> {
         Error::Unavailable(format!(
             "PortAudio cannot be initialized again in this process: {reason}, so a fresh \
              copy of {} must be loaded instead, and that failed: {e}. Restart the process.",
-            old.path
+            original.path
         ))
     })?;
     st.copies += 1;
