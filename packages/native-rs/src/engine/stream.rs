@@ -79,6 +79,10 @@ pub struct Stream {
     halted: AtomicBool,
     /// `close()` has begun (waiters woken by the stop it causes say "closed").
     closing: AtomicBool,
+    /// JACK: PortAudio's process thread answered for this stream no earlier
+    /// than this (it took the stream in at open, or finished it during
+    /// `stop()`/`abort()`), so its JACK client was alive then.
+    served_at: Mutex<Option<Instant>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -203,6 +207,7 @@ impl Stream {
             },
         });
         let user_data = data.as_ptr();
+        let opening_at = Instant::now();
         let handle = PaStreamHandle::open(OpenRequest {
             input: input.as_ref(),
             output: output.as_ref(),
@@ -262,6 +267,9 @@ impl Stream {
             uses_jack,
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
+            // PortAudio's JACK host API returns from Pa_OpenStream once its
+            // process thread has taken the stream in.
+            served_at: Mutex::new(uses_jack.then_some(opening_at)),
         });
         let weak: std::sync::Weak<dyn OpenStream> =
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
@@ -328,7 +336,7 @@ impl Stream {
                 self.halted.store(true, Ordering::Release);
                 return Ok(());
             }
-            h.stop()
+            self.noting_service(|| h.stop())
         });
         self.signals.running.store(false, Ordering::Release);
         self.signals.bump_and_wake();
@@ -382,7 +390,7 @@ impl Stream {
                 lost = true;
                 Ok(())
             }
-            Some(h) => h.abort(),
+            Some(h) => self.noting_service(|| h.abort()),
             None => Err(closed_error()),
         };
         if r.is_ok() && !lost {
@@ -456,10 +464,31 @@ impl Stream {
         true
     }
 
+    /// Runs `stop` (Pa_StopStream or Pa_AbortStream) and, when PortAudio's
+    /// finished callback came meanwhile (JACK: from its process thread),
+    /// records that the JACK client was alive when `stop` began.
+    fn noting_service(&self, stop: impl FnOnce() -> Result<()>) -> Result<()> {
+        let began = Instant::now();
+        let finishes = self.signals.finish_count.load(Ordering::Acquire);
+        let r = stop();
+        if self.uses_jack && self.signals.finish_count.load(Ordering::Acquire) != finishes {
+            *lock(&self.served_at) = Some(began);
+        }
+        r
+    }
+
+    /// True when PortAudio's JACK process thread answered for this stream
+    /// within `window` (see `served_at`).
+    fn served_within(&self, window: Duration) -> bool {
+        lock(&self.served_at).is_some_and(|t| t.elapsed() <= window)
+    }
+
     /// Before closing: true when `Pa_CloseStream` must not be called, because
     /// the stream is lost or its JACK client is dead (module docs of
-    /// `pa::library`). A JACK stream that is not running is closed only after
-    /// a probe shows the client alive: closing it otherwise aborts the process.
+    /// `pa::library`). A JACK stream that is not running is closed only when
+    /// its client is known to be alive (PortAudio's process thread served
+    /// the stream a moment ago, or a probe says so): closing it otherwise
+    /// aborts the process.
     fn must_abandon(&self, h: &PaStreamHandle) -> bool {
         if self.check_lost(h) {
             return true;
@@ -472,6 +501,13 @@ impl Stream {
         }
         if self.signals.running.load(Ordering::Acquire) && h.is_active().unwrap_or(false) {
             // Running on a live server: Pa_CloseStream aborts it normally.
+            return false;
+        }
+        // The client answered a moment ago (typically: stop() then close()).
+        // Probing again would register and unregister a port for nothing;
+        // the server dying in between is as (un)likely as right after a
+        // probe, since closing waits that long anyway (`pa::jack_graph`).
+        if self.served_within(h.settle_time()) {
             return false;
         }
         !library::jack_client_alive(h.library())
@@ -633,6 +669,7 @@ impl Stream {
             uses_jack: false,
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
+            served_at: Mutex::new(None),
         }
     }
 }

@@ -34,9 +34,12 @@
 //! call it inactive without a finished callback ([`stream_lost`]), or a probe
 //! ([`jack_client_alive`]: open and close a one-channel stream on the JACK
 //! host API, which fails at once when the client is dead) run before every
-//! `Pa_Terminate` and before closing a JACK stream that is not running.
+//! `Pa_Terminate` and before closing a JACK stream that is not running,
+//! unless PortAudio's JACK process thread served that stream a moment ago
+//! (see `engine::stream`).
 
 use super::error::{check, Error, Result};
+use super::jack_graph;
 use super::silence::silenced;
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
@@ -157,9 +160,13 @@ fn terminate_locked(st: &mut State) {
         ABANDONED.fetch_add(1, Ordering::Relaxed);
         return;
     }
-    // SAFETY: PortAudio is initialized (tracked by `initialized`); streams
-    // were closed by the caller; no JACK client of it is dead (checked).
-    serialized(|| unsafe { (pa.Pa_Terminate)() });
+    serialized(|| {
+        // Terminating closes the JACK client, ports and all (`jack_graph`).
+        jack_graph::wait_settled();
+        // SAFETY: PortAudio is initialized (tracked by `initialized`); streams
+        // were closed by the caller; no JACK client of it is dead (checked).
+        unsafe { (pa.Pa_Terminate)() }
+    });
 }
 
 /// Loads an independent copy of the library file in use and makes it the
@@ -367,8 +374,8 @@ unsafe extern "C" fn probe_callback(
 /// False when `pa` (initialized) has a JACK host API whose client is dead:
 /// opening a one-channel stream on it then fails at once (registering a
 /// port needs the server), without any of the asserts or waits of the
-/// module docs. When the client is alive the stream is closed again at once
-/// (about two JACK periods). Any failure to open counts as dead: taking a
+/// module docs. When the client is alive the stream is closed again as soon
+/// as JACK has announced its port (`jack_graph`: a few JACK periods). Any failure to open counts as dead: taking a
 /// live client for dead only leaks, the other way round aborts the process.
 /// Remembers a dead client in `JACK_DEAD`.
 pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
@@ -437,12 +444,23 @@ pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
                     ptr::null_mut(),
                 )
             };
+            jack_graph::opened(jack_graph::settle_time(0.0));
             if code != sys::paNoError {
                 return false;
             }
+            // Its port was registered; unregistering it at once would race
+            // with the announcement of that (`jack_graph`).
+            // SAFETY: the stream just opened; the pointer is null or valid.
+            let info = unsafe { (pa.Pa_GetStreamInfo)(stream) };
+            // SAFETY: non-null pointer to PortAudio's struct, read now.
+            let latency = unsafe { info.as_ref() }.map_or(0.0, |i| i.outputLatency.max(i.inputLatency));
+            let settle = jack_graph::settle_time(latency);
+            jack_graph::changed(settle);
+            jack_graph::wait_settled();
             // SAFETY: the stream just opened, never started; the server answered
             // a moment ago, so closing it does not trip over a dead client.
             unsafe { (pa.Pa_CloseStream)(stream) };
+            jack_graph::changed(settle);
             true
         })
     });

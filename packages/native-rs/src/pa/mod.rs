@@ -3,6 +3,7 @@
 
 pub mod devices;
 pub mod error;
+pub mod jack_graph;
 pub mod library;
 pub mod params;
 mod silence;

@@ -1,11 +1,13 @@
 //! RAII handle of an open `PaStream`.
 
 use super::error::{check, Error, Result};
+use super::jack_graph;
 use super::library::{initialized, is_jack_device, jack_dead, serialized};
 use super::params::Prepared;
 use portaudio_sys as sys;
 use std::os::raw::{c_ulong, c_void};
 use std::ptr;
+use std::time::Duration;
 
 /// Latencies and rate PortAudio actually chose (`Pa_GetStreamInfo`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,6 +26,9 @@ pub struct PaStreamHandle {
     pa: &'static sys::PortAudio,
     /// A device of the stream belongs to the JACK host API.
     uses_jack: bool,
+    /// How long JACK takes to announce a change of this stream's ports
+    /// (`jack_graph`); zero for other host APIs.
+    settle: Duration,
 }
 
 // SAFETY: a PaStream may be used from any thread as long as calls are not
@@ -70,6 +75,11 @@ impl PaStreamHandle {
             .into_iter()
             .flatten()
             .any(|p| is_jack_device(pa, p.raw.device));
+        if uses_jack {
+            // Ports were registered (on success; a failure may have
+            // registered some and unregistered them again).
+            jack_graph::opened(jack_graph::settle_time(0.0));
+        }
         check(code, &context).map_err(|e| match e {
             Error::PortAudio { text, code, host } if uses_jack && jack_dead() => Error::PortAudio {
                 text: format!(
@@ -81,7 +91,17 @@ impl PaStreamHandle {
             },
             other => other,
         })?;
-        let handle = PaStreamHandle { ptr, pa, uses_jack };
+        let mut handle = PaStreamHandle {
+            ptr,
+            pa,
+            uses_jack,
+            settle: Duration::ZERO,
+        };
+        if uses_jack {
+            let info = handle.info();
+            handle.settle = jack_graph::settle_time(info.input_latency.max(info.output_latency));
+            jack_graph::changed(handle.settle);
+        }
         // SAFETY: `ptr` is the stream just opened; the same user data is used.
         let code =
             serialized(|| unsafe { (pa.Pa_SetStreamFinishedCallback)(ptr, Some(req.finished)) });
@@ -90,30 +110,33 @@ impl PaStreamHandle {
     }
 
     pub fn start(&self) -> Result<()> {
-        // SAFETY: `ptr` is an open stream (closed only in Drop).
-        check(
-            serialized(|| unsafe { (self.pa.Pa_StartStream)(self.ptr) }),
-            "Error starting stream",
-        )
-        .map(|_| ())
+        let code = serialized(|| {
+            // SAFETY: `ptr` is an open stream (closed only in Drop).
+            let code = unsafe { (self.pa.Pa_StartStream)(self.ptr) };
+            self.graph_changed();
+            code
+        });
+        check(code, "Error starting stream").map(|_| ())
     }
 
     pub fn stop(&self) -> Result<()> {
-        // SAFETY: as above.
-        check(
-            serialized(|| unsafe { (self.pa.Pa_StopStream)(self.ptr) }),
-            "Error stopping stream",
-        )
-        .map(|_| ())
+        let code = serialized(|| {
+            // SAFETY: `ptr` is an open stream (closed only in Drop).
+            let code = unsafe { (self.pa.Pa_StopStream)(self.ptr) };
+            self.graph_changed();
+            code
+        });
+        check(code, "Error stopping stream").map(|_| ())
     }
 
     pub fn abort(&self) -> Result<()> {
-        // SAFETY: as above.
-        check(
-            serialized(|| unsafe { (self.pa.Pa_AbortStream)(self.ptr) }),
-            "Error aborting stream",
-        )
-        .map(|_| ())
+        let code = serialized(|| {
+            // SAFETY: `ptr` is an open stream (closed only in Drop).
+            let code = unsafe { (self.pa.Pa_AbortStream)(self.ptr) };
+            self.graph_changed();
+            code
+        });
+        check(code, "Error aborting stream").map(|_| ())
     }
 
     pub fn is_active(&self) -> Result<bool> {
@@ -154,6 +177,19 @@ impl PaStreamHandle {
         unsafe { (self.pa.Pa_GetStreamTime)(self.ptr) }
     }
 
+    /// After a call that may have connected or disconnected JACK ports.
+    fn graph_changed(&self) {
+        if self.uses_jack {
+            jack_graph::changed(self.settle);
+        }
+    }
+
+    /// How long JACK takes to announce a change of this stream's ports
+    /// (see `jack_graph`); zero for other host APIs.
+    pub fn settle_time(&self) -> Duration {
+        self.settle
+    }
+
     /// True when a device of the stream belongs to the JACK host API.
     pub fn uses_jack(&self) -> bool {
         self.uses_jack
@@ -182,11 +218,19 @@ impl PaStreamHandle {
 
 impl Drop for PaStreamHandle {
     fn drop(&mut self) {
-        // SAFETY: `ptr` is open and closed exactly once, here. Pa_CloseStream
-        // aborts a running stream first, and returns only after the audio
-        // callback has stopped running, so user data may be freed afterwards.
-        // When PortAudio was terminated (reinitialize) the owner closes its
-        // streams before, so the pointer is still valid here.
-        serialized(|| unsafe { (self.pa.Pa_CloseStream)(self.ptr) });
+        serialized(|| {
+            if self.uses_jack {
+                // Closing unregisters the stream's JACK ports (`jack_graph`).
+                jack_graph::wait_settled();
+            }
+            // SAFETY: `ptr` is open and closed exactly once, here.
+            // Pa_CloseStream aborts a running stream first, and returns only
+            // after the audio callback has stopped running, so user data may
+            // be freed afterwards. When PortAudio was terminated
+            // (reinitialize) the owner closes its streams before, so the
+            // pointer is still valid here.
+            unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
+            self.graph_changed();
+        });
     }
 }
