@@ -35,7 +35,10 @@ export interface ReinitializeOptions {
 /**
  * Terminate PortAudio and initialize it again, so that devices plugged in
  * (or sound servers started) since the first use are seen by
- * `queryDevices()`. Python's `sd._terminate(); sd._initialize()`.
+ * `queryDevices()`. Python's `sd._terminate(); sd._initialize()`. It also
+ * gives back the ~450 bytes PortAudio 19.6 keeps of every JACK stream it
+ * opened (a program that opens tens of thousands of JACK streams can call
+ * it now and then while no stream is open).
  *
  * All open streams are closed. If one of them is still active this throws
  * instead, unless `stopStreams` is true.

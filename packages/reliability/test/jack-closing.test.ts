@@ -7,7 +7,7 @@
  *   without a lock (jack2 issue #216). The addon makes every close wait
  *   until the announcements of the latest change it made have passed. Before
  *   that, stop()/close() churn aborted the process in libjack
- *   (`JackGraphManager::AssertPort`) three times in ~3,000 cycles; the race
+ *   (`JackGraphManager::AssertPort`) three times in ~9,000 cycles; the race
  *   is too rare to reproduce on demand, so these tests check the mechanism.
  * - Closing a JACK stream that is not running must not abort on a dead
  *   server, so the addon checks the client is alive first: by a probe (open

@@ -13,7 +13,7 @@
 //! in `Pa_CloseStream`, typically one cycle after `Pa_StopStream`
 //! disconnected them: exactly when the announcement of that disconnection
 //! arrives. Open/start/stop/close churn on JACK hit it three times in about
-//! 3,000 cycles (a core dump showed libjack's notification thread asserting
+//! 9,000 cycles (a core dump showed libjack's notification thread asserting
 //! while the main thread was inside `Pa_CloseStream`'s unregister).
 //!
 //! So every PortAudio call that changes the graph through the JACK host API
