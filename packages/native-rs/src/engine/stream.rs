@@ -11,6 +11,7 @@ use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames}
 use super::signals::Signals;
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
+use crate::pa::jack_graph;
 use crate::pa::library::{self, register_stream, OpenStream};
 use crate::pa::params::{DirectionParams, SampleFormat};
 use crate::pa::stream::{OpenRequest, PaStreamHandle, StreamInfo};
@@ -79,10 +80,6 @@ pub struct Stream {
     halted: AtomicBool,
     /// `close()` has begun (waiters woken by the stop it causes say "closed").
     closing: AtomicBool,
-    /// JACK: PortAudio's process thread answered for this stream no earlier
-    /// than this (it took the stream in at open, or finished it during
-    /// `stop()`/`abort()`), so its JACK client was alive then.
-    served_at: Mutex<Option<Instant>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -207,7 +204,6 @@ impl Stream {
             },
         });
         let user_data = data.as_ptr();
-        let opening_at = Instant::now();
         let handle = PaStreamHandle::open(OpenRequest {
             input: input.as_ref(),
             output: output.as_ref(),
@@ -267,9 +263,6 @@ impl Stream {
             uses_jack,
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
-            // PortAudio's JACK host API returns from Pa_OpenStream once its
-            // process thread has taken the stream in.
-            served_at: Mutex::new(uses_jack.then_some(opening_at)),
         });
         let weak: std::sync::Weak<dyn OpenStream> =
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
@@ -472,23 +465,17 @@ impl Stream {
         let finishes = self.signals.finish_count.load(Ordering::Acquire);
         let r = stop();
         if self.uses_jack && self.signals.finish_count.load(Ordering::Acquire) != finishes {
-            *lock(&self.served_at) = Some(began);
+            jack_graph::alive(began);
         }
         r
-    }
-
-    /// True when PortAudio's JACK process thread answered for this stream
-    /// within `window` (see `served_at`).
-    fn served_within(&self, window: Duration) -> bool {
-        lock(&self.served_at).is_some_and(|t| t.elapsed() <= window)
     }
 
     /// Before closing: true when `Pa_CloseStream` must not be called, because
     /// the stream is lost or its JACK client is dead (module docs of
     /// `pa::library`). A JACK stream that is not running is closed only when
-    /// its client is known to be alive (PortAudio's process thread served
-    /// the stream a moment ago, or a probe says so): closing it otherwise
-    /// aborts the process.
+    /// its client is known to be alive (it proved so a moment ago, see
+    /// `pa::jack_graph`, or a probe says so): closing it otherwise aborts
+    /// the process.
     fn must_abandon(&self, h: &PaStreamHandle) -> bool {
         if self.check_lost(h) {
             return true;
@@ -507,7 +494,7 @@ impl Stream {
         // Probing again would register and unregister a port for nothing;
         // the server dying in between is as (un)likely as right after a
         // probe, since closing waits that long anyway (`pa::jack_graph`).
-        if self.served_within(h.settle_time()) {
+        if jack_graph::alive_within(h.settle_time()) {
             return false;
         }
         !library::jack_client_alive(h.library())
@@ -669,7 +656,6 @@ impl Stream {
             uses_jack: false,
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
-            served_at: Mutex::new(None),
         }
     }
 }

@@ -23,15 +23,38 @@
 //! call slips in between. Changes made by other JACK clients are announced
 //! too and cannot be waited for: a JACK2 client that closes streams while
 //! other programs rewire the graph keeps a (much smaller) risk.
+//!
+//! It also remembers when PortAudio's JACK client last proved alive
+//! ([`alive`]): closing a JACK stream that is not running, or terminating
+//! PortAudio, aborts the process if the server has died, so `pa::library`
+//! probes the client first, unless it proved alive within the settle time
+//! (the wait before the unregister is that long anyway, so the server dying
+//! in between is no likelier than right after a probe).
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// When the announcements of the latest graph change will have passed.
-static SETTLED_AT: Mutex<Option<Instant>> = Mutex::new(None);
+struct State {
+    /// When the announcements of the latest graph change will have passed.
+    settled_at: Option<Instant>,
+    /// The settle time of that change.
+    settle: Duration,
+    /// When PortAudio's JACK client last proved alive.
+    alive_at: Option<Instant>,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    settled_at: None,
+    settle: Duration::ZERO,
+    alive_at: None,
+});
 /// `Pa_OpenStream` calls on the JACK host API so far (streams and probes).
 static OPENS: AtomicU32 = AtomicU32::new(0);
+
+fn state() -> MutexGuard<'static, State> {
+    STATE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// How long the announcements of a change take to arrive and be handled,
 /// for a stream of the given latency (seconds, which is at least one JACK
@@ -66,9 +89,10 @@ pub fn opens() -> u32 {
 /// connected, disconnected or unregistered by PortAudio).
 pub fn changed(settle: Duration) {
     let at = Instant::now() + settle;
-    let mut settled = SETTLED_AT.lock().unwrap_or_else(|e| e.into_inner());
-    if settled.is_none_or(|t| t < at) {
-        *settled = Some(at);
+    let mut st = state();
+    if st.settled_at.is_none_or(|t| t < at) {
+        st.settled_at = Some(at);
+        st.settle = settle;
     }
 }
 
@@ -76,13 +100,46 @@ pub fn changed(settle: Duration) {
 /// passed (returns at once if they have). Call it, inside `serialized`,
 /// right before a PortAudio call that unregisters JACK ports.
 pub fn wait_settled() {
-    let at = *SETTLED_AT.lock().unwrap_or_else(|e| e.into_inner());
+    let at = state().settled_at;
     if let Some(at) = at {
         let now = Instant::now();
         if at > now {
             std::thread::sleep(at - now);
         }
     }
+}
+
+/// Records that PortAudio's JACK client answered at `at`: its process
+/// thread took a stream in (`Pa_OpenStream` returned) or finished one (the
+/// finished callback came during `Pa_StopStream`), or it unregistered ports
+/// (`Pa_CloseStream` returned: with a dead server PortAudio aborts there).
+pub fn alive(at: Instant) {
+    let mut st = state();
+    if st.alive_at.is_none_or(|t| t < at) {
+        st.alive_at = Some(at);
+    }
+}
+
+/// True when PortAudio's JACK client proved alive within `window`.
+pub fn alive_within(window: Duration) -> bool {
+    fresh(state().alive_at, window)
+}
+
+/// True when PortAudio's JACK client proved alive within the settle time
+/// of the latest graph change (for `Pa_Terminate`, which has no stream to
+/// take a latency from).
+pub fn alive_recently() -> bool {
+    let st = state();
+    fresh(st.alive_at, st.settle)
+}
+
+fn fresh(proof: Option<Instant>, window: Duration) -> bool {
+    proof.is_some_and(|t| t.elapsed() <= window)
+}
+
+/// Forgets every proof of life: a fresh PortAudio instance has a new client.
+pub fn forget_alive() {
+    state().alive_at = None;
 }
 
 #[cfg(test)]
@@ -102,6 +159,20 @@ mod tests {
         changed(Duration::from_millis(5)); // an earlier deadline does not shorten it
         let t = Instant::now();
         wait_settled();
-        assert!(t.elapsed() >= Duration::from_millis(30), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() >= Duration::from_millis(30),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_proof_of_life_is_fresh_for_its_window_only() {
+        let proof = Some(Instant::now() - Duration::from_millis(50));
+        assert!(fresh(proof, Duration::from_millis(200)));
+        assert!(!fresh(proof, Duration::from_millis(20)));
+        assert!(!fresh(None, Duration::from_secs(1)));
+        alive(Instant::now());
+        assert!(alive_within(Duration::from_millis(200)));
     }
 }

@@ -35,8 +35,7 @@
 //! ([`jack_client_alive`]: open and close a one-channel stream on the JACK
 //! host API, which fails at once when the client is dead) run before every
 //! `Pa_Terminate` and before closing a JACK stream that is not running,
-//! unless PortAudio's JACK process thread served that stream a moment ago
-//! (see `engine::stream`).
+//! unless the client proved alive a moment ago (see `pa::jack_graph`).
 
 use super::error::{check, Error, Result};
 use super::jack_graph;
@@ -152,7 +151,7 @@ fn terminate_locked(st: &mut State) {
     st.initialized = false;
     if UNTERMINABLE.load(Ordering::Acquire)
         || JACK_DEAD.load(Ordering::Acquire)
-        || !jack_client_alive(pa)
+        || !(jack_graph::alive_recently() || jack_client_alive(pa))
     {
         // Pa_Terminate would abort the process or hang: abandon this
         // instance (module docs) and load a fresh one at the next use.
@@ -186,6 +185,7 @@ fn load_fresh_copy(st: &mut State) -> Result<()> {
     })?;
     st.copies += 1;
     CURRENT.store(Box::leak(Box::new(copy)), Ordering::Release);
+    jack_graph::forget_alive();
     JACK_DEAD.store(false, Ordering::Release);
     UNTERMINABLE.store(false, Ordering::Release);
     st.abandoned = false;
@@ -453,7 +453,8 @@ pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
             // SAFETY: the stream just opened; the pointer is null or valid.
             let info = unsafe { (pa.Pa_GetStreamInfo)(stream) };
             // SAFETY: non-null pointer to PortAudio's struct, read now.
-            let latency = unsafe { info.as_ref() }.map_or(0.0, |i| i.outputLatency.max(i.inputLatency));
+            let latency =
+                unsafe { info.as_ref() }.map_or(0.0, |i| i.outputLatency.max(i.inputLatency));
             let settle = jack_graph::settle_time(latency);
             jack_graph::changed(settle);
             jack_graph::wait_settled();
@@ -461,6 +462,7 @@ pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
             // a moment ago, so closing it does not trip over a dead client.
             unsafe { (pa.Pa_CloseStream)(stream) };
             jack_graph::changed(settle);
+            jack_graph::alive(std::time::Instant::now());
             true
         })
     });

@@ -56,6 +56,7 @@ impl PaStreamHandle {
         let ip = req.input.map_or(ptr::null(), |p| &p.raw as *const _);
         let op = req.output.map_or(ptr::null(), |p| &p.raw as *const _);
         let context = format!("Error opening {}", req.kind);
+        let began = std::time::Instant::now();
         // SAFETY: parameter structs outlive the call; the callback is a valid
         // `extern "C"` function and the caller keeps `user_data` alive until
         // the stream is closed (documented on `user_data`).
@@ -101,6 +102,9 @@ impl PaStreamHandle {
             let info = handle.info();
             handle.settle = jack_graph::settle_time(info.input_latency.max(info.output_latency));
             jack_graph::changed(handle.settle);
+            // PortAudio's JACK host API returns from Pa_OpenStream once its
+            // process thread has taken the stream in.
+            jack_graph::alive(began);
         }
         // SAFETY: `ptr` is the stream just opened; the same user data is used.
         let code =
@@ -229,8 +233,11 @@ impl Drop for PaStreamHandle {
             // be freed afterwards. When PortAudio was terminated
             // (reinitialize) the owner closes its streams before, so the
             // pointer is still valid here.
-            unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
+            let code = unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
             self.graph_changed();
+            if self.uses_jack && code == sys::paNoError {
+                jack_graph::alive(std::time::Instant::now());
+            }
         });
     }
 }
