@@ -8,7 +8,35 @@
 //! it, so the per-batch wake reaches only those who take blocks.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The origin of the timestamps the audio thread stores (`finished_at`).
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+/// Sets the timestamp origin; call it before any stream can run (opening
+/// does), so that the audio thread only ever reads it.
+pub fn init_clock() {
+    EPOCH.get_or_init(Instant::now);
+}
+
+/// Nanoseconds since the origin, at least 1 (0 means "never"); 0 before
+/// [`init_clock`]. Real-time safe: a lock-free read and a clock read (vDSO
+/// on Linux), no allocation.
+#[inline]
+pub fn now_ns() -> u64 {
+    EPOCH
+        .get()
+        .map_or(0, |e| (e.elapsed().as_nanos() as u64).max(1))
+}
+
+/// The instant of a timestamp from [`now_ns`] (None for 0).
+pub fn instant_of(ns: u64) -> Option<Instant> {
+    match (ns, EPOCH.get()) {
+        (0, _) | (_, None) => None,
+        (ns, Some(e)) => Some(*e + Duration::from_nanos(ns)),
+    }
+}
 
 #[derive(Default)]
 pub struct Signals {
@@ -24,6 +52,8 @@ pub struct Signals {
     /// Counts finished callbacks, so a notifier never misses one between a
     /// stop and the next start.
     pub finish_count: AtomicU32,
+    /// When the latest finished callback came ([`now_ns`]; 0: never).
+    pub finished_at: AtomicU64,
     /// Between a successful start and the stream becoming inactive.
     pub running: AtomicBool,
     /// Bumped to make every blocking waiter give up (AbortSignal).

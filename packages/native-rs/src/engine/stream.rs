@@ -8,7 +8,7 @@ use super::client::ClientSide;
 use super::pump::{self, Notify, Watchdog};
 use super::render::{BuffersRt, RtContext, RtMode};
 use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames};
-use super::signals::Signals;
+use super::signals::{self, Signals};
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use crate::pa::error::{Error, Result};
 use crate::pa::jack_graph;
@@ -124,6 +124,7 @@ impl Stream {
         deliver_blocks: bool,
         pinned: Vec<Box<dyn Any + Send>>,
     ) -> Result<Arc<Stream>> {
+        signals::init_clock();
         let input = config
             .input
             .as_ref()
@@ -316,20 +317,26 @@ impl Stream {
     /// would drop. Python's `stop()` "waits until all pending audio buffers
     /// have been played".
     pub fn stop(&self) -> Result<()> {
-        // A lost stream must not reach Pa_StopStream (it would wait 10
-        // minutes for a dead JACK server): checked before and after the drain.
-        if !self
-            .with_handle(|h| Ok(self.check_lost(h)))
-            .unwrap_or(false)
-        {
-            self.play_queued_output();
-        }
-        let r = self.with_handle(|h| {
-            if self.check_lost(h) {
-                self.halted.store(true, Ordering::Release);
-                return Ok(());
+        // The finished callback comes while the queued output plays (the
+        // stream completes by itself) or inside Pa_StopStream: either way it
+        // proves the JACK client alive (`noting_service`).
+        let r = self.noting_service(|| {
+            // A lost stream must not reach Pa_StopStream (it would wait 10
+            // minutes for a dead JACK server): checked before and after the
+            // drain.
+            if !self
+                .with_handle(|h| Ok(self.check_lost(h)))
+                .unwrap_or(false)
+            {
+                self.play_queued_output();
             }
-            self.noting_service(|| h.stop())
+            self.with_handle(|h| {
+                if self.check_lost(h) {
+                    self.halted.store(true, Ordering::Release);
+                    return Ok(());
+                }
+                h.stop()
+            })
         });
         self.signals.running.store(false, Ordering::Release);
         self.signals.bump_and_wake();
@@ -457,15 +464,17 @@ impl Stream {
         true
     }
 
-    /// Runs `stop` (Pa_StopStream or Pa_AbortStream) and, when PortAudio's
-    /// finished callback came meanwhile (JACK: from its process thread),
-    /// records that the JACK client was alive when `stop` began.
+    /// Runs `stop` (what stops the stream) and, when PortAudio's finished
+    /// callback came meanwhile (JACK: from its process thread), records that
+    /// the JACK client was alive when it came.
     fn noting_service(&self, stop: impl FnOnce() -> Result<()>) -> Result<()> {
-        let began = Instant::now();
         let finishes = self.signals.finish_count.load(Ordering::Acquire);
         let r = stop();
         if self.uses_jack && self.signals.finish_count.load(Ordering::Acquire) != finishes {
-            jack_graph::alive(began);
+            let at = self.signals.finished_at.load(Ordering::Acquire);
+            if let Some(at) = signals::instant_of(at) {
+                jack_graph::alive(at);
+            }
         }
         r
     }

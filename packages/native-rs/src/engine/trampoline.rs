@@ -136,6 +136,8 @@ pub unsafe extern "C" fn finished_callback(user_data: *mut c_void) {
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let s = &data.ctx.signals;
         s.running.store(false, Ordering::Release);
+        s.finished_at
+            .store(super::signals::now_ns(), Ordering::Release);
         s.finished.store(true, Ordering::Release);
         s.finish_count.fetch_add(1, Ordering::AcqRel);
         s.bump_and_wake();
