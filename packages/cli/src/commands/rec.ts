@@ -127,6 +127,8 @@ export async function runRec(file: string, options: RecOptions, ctx: CliContext)
       if (interrupted && stream.active) stream.abort();
       frames = Math.min(stream.framesProcessed, target!);
       writer.write(rec.subarray(0, frames * frameBytes));
+      // The host dropped input (a JACK xrun, an ALSA overrun): say so, as when streaming.
+      if (stream.takeStatus().inputOverflow) overflows++;
     } else {
       const input = stream as RawInputStream;
       const drain = (): void => {
