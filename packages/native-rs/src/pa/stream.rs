@@ -114,33 +114,32 @@ impl PaStreamHandle {
     }
 
     pub fn start(&self) -> Result<()> {
-        let code = serialized(|| {
-            // SAFETY: `ptr` is an open stream (closed only in Drop).
-            let code = unsafe { (self.pa.Pa_StartStream)(self.ptr) };
-            self.graph_changed();
-            code
-        });
-        check(code, "Error starting stream").map(|_| ())
+        self.transition(self.pa.Pa_StartStream, "Error starting stream")
     }
 
     pub fn stop(&self) -> Result<()> {
-        let code = serialized(|| {
-            // SAFETY: `ptr` is an open stream (closed only in Drop).
-            let code = unsafe { (self.pa.Pa_StopStream)(self.ptr) };
-            self.graph_changed();
-            code
-        });
-        check(code, "Error stopping stream").map(|_| ())
+        self.transition(self.pa.Pa_StopStream, "Error stopping stream")
     }
 
     pub fn abort(&self) -> Result<()> {
+        self.transition(self.pa.Pa_AbortStream, "Error aborting stream")
+    }
+
+    /// Starts, stops or aborts the stream (`call`), which connects or
+    /// disconnects JACK ports.
+    fn transition(
+        &self,
+        call: unsafe extern "C" fn(*mut sys::PaStream) -> sys::PaError,
+        what: &str,
+    ) -> Result<()> {
         let code = serialized(|| {
-            // SAFETY: `ptr` is an open stream (closed only in Drop).
-            let code = unsafe { (self.pa.Pa_AbortStream)(self.ptr) };
+            // SAFETY: `ptr` is an open stream (closed only in Drop), and
+            // `call` is one of PortAudio's functions taking a stream.
+            let code = unsafe { call(self.ptr) };
             self.graph_changed();
             code
         });
-        check(code, "Error aborting stream").map(|_| ())
+        check(code, what).map(|_| ())
     }
 
     pub fn is_active(&self) -> Result<bool> {
