@@ -163,6 +163,19 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU32};
     use std::sync::mpsc;
 
+    /// A pump that delivers no blocks and sends every event it reports to
+    /// the returned channel.
+    fn spawn_reporting(
+        signals: &Arc<Signals>,
+        watchdog: Option<Watchdog>,
+    ) -> (std::thread::JoinHandle<()>, mpsc::Receiver<u32>) {
+        let (tx, rx) = mpsc::channel();
+        let notify: Notify = Box::new(move |e| {
+            let _ = tx.send(e);
+        });
+        (spawn(signals.clone(), false, notify, watchdog).unwrap(), rx)
+    }
+
     fn dog(active: Arc<AtomicBool>, lost: Arc<AtomicU32>) -> Watchdog {
         Watchdog {
             probe: Box::new(move || Some(active.load(Ordering::Acquire))),
@@ -178,16 +191,7 @@ mod tests {
         signals.reset_for_start();
         let active = Arc::new(AtomicBool::new(true));
         let lost = Arc::new(AtomicU32::new(0));
-        let (tx, rx) = mpsc::channel();
-        let pump = spawn(
-            signals.clone(),
-            false,
-            Box::new(move |e| {
-                let _ = tx.send(e);
-            }),
-            Some(dog(active.clone(), lost.clone())),
-        )
-        .unwrap();
+        let (pump, rx) = spawn_reporting(&signals, Some(dog(active.clone(), lost.clone())));
         // Stalled but still active for a while: nothing happens.
         std::thread::sleep(STALL_AFTER + WATCHDOG_PERIOD * 3);
         assert_eq!(lost.load(Ordering::Acquire), 0);
@@ -285,16 +289,7 @@ mod tests {
     #[test]
     fn a_pump_without_blocks_to_deliver_sleeps_through_block_wakes_but_not_state_changes() {
         let signals = Arc::new(Signals::default());
-        let (tx, rx) = mpsc::channel();
-        let pump = spawn(
-            signals.clone(),
-            false,
-            Box::new(move |e| {
-                let _ = tx.send(e);
-            }),
-            None,
-        )
-        .unwrap();
+        let (pump, rx) = spawn_reporting(&signals, None);
         let state = signals.load_state();
         for _ in 0..1000 {
             signals.bump_and_wake_blocks();

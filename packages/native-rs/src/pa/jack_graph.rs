@@ -109,6 +109,20 @@ pub fn wait_settled() {
     }
 }
 
+/// Runs `close`, a PortAudio call that unregisters JACK ports and returns
+/// whether it succeeded, once the latest change has settled, and records
+/// the change it makes. A successful close is a proof of life: with a dead
+/// server PortAudio aborts the process inside it. Call it inside
+/// `serialized`.
+pub fn unregister(settle: Duration, close: impl FnOnce() -> bool) {
+    wait_settled();
+    let closed = close();
+    changed(settle);
+    if closed {
+        alive(Instant::now());
+    }
+}
+
 /// Records that PortAudio's JACK client answered at `at`: its process
 /// thread took a stream in (`Pa_OpenStream` returned) or finished one (the
 /// finished callback came during `Pa_StopStream`), or it unregistered ports

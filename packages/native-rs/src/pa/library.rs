@@ -457,12 +457,12 @@ pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
                 unsafe { info.as_ref() }.map_or(0.0, |i| i.outputLatency.max(i.inputLatency));
             let settle = jack_graph::settle_time(latency);
             jack_graph::changed(settle);
-            jack_graph::wait_settled();
-            // SAFETY: the stream just opened, never started; the server answered
-            // a moment ago, so closing it does not trip over a dead client.
-            unsafe { (pa.Pa_CloseStream)(stream) };
-            jack_graph::changed(settle);
-            jack_graph::alive(std::time::Instant::now());
+            jack_graph::unregister(settle, || {
+                // SAFETY: the stream just opened, never started; the server
+                // answered a moment ago, so closing it does not trip over a
+                // dead client.
+                unsafe { (pa.Pa_CloseStream)(stream) == sys::paNoError }
+            });
             true
         })
     });

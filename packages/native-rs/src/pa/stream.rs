@@ -136,7 +136,9 @@ impl PaStreamHandle {
             // SAFETY: `ptr` is an open stream (closed only in Drop), and
             // `call` is one of PortAudio's functions taking a stream.
             let code = unsafe { call(self.ptr) };
-            self.graph_changed();
+            if self.uses_jack {
+                jack_graph::changed(self.settle);
+            }
             code
         });
         check(code, what).map(|_| ())
@@ -180,13 +182,6 @@ impl PaStreamHandle {
         unsafe { (self.pa.Pa_GetStreamTime)(self.ptr) }
     }
 
-    /// After a call that may have connected or disconnected JACK ports.
-    fn graph_changed(&self) {
-        if self.uses_jack {
-            jack_graph::changed(self.settle);
-        }
-    }
-
     /// How long JACK takes to announce a change of this stream's ports
     /// (see `jack_graph`); zero for other host APIs.
     pub fn settle_time(&self) -> Duration {
@@ -221,21 +216,21 @@ impl PaStreamHandle {
 
 impl Drop for PaStreamHandle {
     fn drop(&mut self) {
-        serialized(|| {
-            if self.uses_jack {
-                // Closing unregisters the stream's JACK ports (`jack_graph`).
-                jack_graph::wait_settled();
-            }
+        let close = || {
             // SAFETY: `ptr` is open and closed exactly once, here.
             // Pa_CloseStream aborts a running stream first, and returns only
             // after the audio callback has stopped running, so user data may
             // be freed afterwards. When PortAudio was terminated
             // (reinitialize) the owner closes its streams before, so the
             // pointer is still valid here.
-            let code = unsafe { (self.pa.Pa_CloseStream)(self.ptr) };
-            self.graph_changed();
-            if self.uses_jack && code == sys::paNoError {
-                jack_graph::alive(std::time::Instant::now());
+            unsafe { (self.pa.Pa_CloseStream)(self.ptr) == sys::paNoError }
+        };
+        serialized(|| {
+            if self.uses_jack {
+                // Closing unregisters the stream's JACK ports.
+                jack_graph::unregister(self.settle, close);
+            } else {
+                close();
             }
         });
     }
