@@ -14,6 +14,7 @@ pub mod rings;
 pub mod signals;
 pub mod stream;
 mod trampoline;
+pub mod waiting;
 
 #[cfg(test)]
 mod alloc_counter;

@@ -4,7 +4,8 @@
 
 use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
-use super::signals::Signals;
+use super::signals::{now_ns, Signals};
+use super::waiting::{released, sync_deadline, wait_for_client, Limit, Pacing};
 use portaudio_sys as sys;
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -43,6 +44,13 @@ pub struct RingsRt {
     pub since_wake: u32,
     /// Status bits of blocks whose metadata could not be queued.
     pub carried: u32,
+    /// Whether the device keeps time (`waiting`).
+    pub pacing: Pacing,
+    /// Output bytes of synchronous blocks given up on: dropped when they
+    /// arrive, so later blocks keep their place.
+    pub owed: usize,
+    /// The sample rate asked for (the synchronous deadline).
+    pub sample_rate: f64,
 }
 
 /// Whole-buffer playback/recording state owned by the audio thread.
@@ -93,9 +101,11 @@ impl RtContext {
             if r.meta.is_some() {
                 r.discard_output();
             }
-            r.priming_left = r.cushion;
+            r.pacing.reset();
+            r.priming_left = if r.pacing.unpaced { 0 } else { r.cushion };
             r.since_wake = 0;
             r.carried = 0;
+            r.owed = 0;
         }
     }
 
@@ -120,82 +130,70 @@ impl RingsRt {
 }
 
 fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) -> Flow {
+    let began = now_ns();
     let draining = sig.stop_requested.load(Ordering::Acquire);
+    if r.pacing.observe(block.frames, sig) {
+        // Found unpaced at run time: the cushion has no purpose any more.
+        r.priming_left = 0;
+    }
+    let unpaced = r.pacing.unpaced;
+    let callback = r.meta.is_some();
+    // Callback streams that hand each block over and wait for its output.
+    let waits_per_block = callback && (unpaced || r.cushion == 0);
     let mut status = block.status;
-    let mut delivered = true;
+    let timing = BlockMeta {
+        frames: block.frames as u32,
+        status: 0,
+        input_adc_time: block.input_adc_time,
+        current_time: block.current_time,
+        output_dac_time: block.output_dac_time,
+        output_late: false,
+    };
+    let delivered = push_input(r, sig, unpaced, draining, block.input);
+    if !delivered {
+        status |= sys::paInputOverflow as u32;
+    }
 
-    if let (Some(prod), Some(inp)) = (r.input.as_mut(), block.input) {
-        if draining {
-            // CallbackStop: no further callbacks will consume input.
-        } else if r.meta.as_ref().is_some_and(|m| m.slots() == 0) || prod.slots() < inp.len() {
-            delivered = false;
-            status |= sys::paInputOverflow as u32;
+    let output_empty;
+    if waits_per_block {
+        if !draining {
+            push_meta(r, status, delivered, timing, false);
+            // The client must hear of this block now, not after the wait.
+            sig.bump_and_wake_blocks();
+        }
+        let limit = if unpaced {
+            Limit::Unbounded
         } else {
-            // Cannot fail: the free space was checked just above.
-            let _ = prod.push_entire_slice(inp);
+            Limit::Until(sync_deadline(began, block.frames, r.sample_rate))
+        };
+        output_empty = output_in_turn(r, sig, silence, draining, limit, block.output);
+    } else {
+        let (empty, starved, out_status) =
+            output_from_queue(r, sig, silence, unpaced, draining, block.output);
+        output_empty = empty;
+        status |= out_status;
+        // Every block the client is asked for fills one output slot, so the
+        // queue (and the latency) stays at the cushion. A starved block filled
+        // no slot: an output-only stream is not asked for it at all (nothing of
+        // its output is lost, the flags go to the next block); a duplex stream
+        // must still hand over the input, with the block marked `output_late`.
+        let skip = starved && !draining && r.input.is_none();
+        match r.meta.as_ref() {
+            Some(_) if !draining && !skip => push_meta(r, status, delivered, timing, starved),
+            Some(_) if skip => r.carried |= status,
+            Some(_) => {}
+            None => sig.add_flags(status),
         }
-    }
-
-    let mut output_empty = true;
-    // Past the cushion and nothing queued at all: the client is late.
-    let mut starved = false;
-    if let Some(out) = block.output {
-        match r.output.as_mut() {
-            Some(cons) if r.priming_left == 0 => {
-                let wanted = out.len();
-                let (_, rest) = cons.pop_partial_slice(out);
-                let short = !rest.is_empty();
-                starved = wanted > 0 && rest.len() == wanted;
-                rest.fill(silence);
-                output_empty = cons.is_empty();
-                let counts = r.meta.is_some() || sig.output_started.load(Ordering::Relaxed);
-                if short && counts && !draining {
-                    status |= sys::paOutputUnderflow as u32;
-                }
-            }
-            _ => {
-                out.fill(silence);
-                r.priming_left = r.priming_left.saturating_sub(1);
-                // A stop requested while the cushion is still being played
-                // must not drop what the client already queued.
-                output_empty = r.output.as_ref().is_none_or(Consumer::is_empty);
-            }
-        }
-    }
-
-    // Every block the client is asked for fills one output slot, so the
-    // queue (and the latency) stays at the cushion. A starved block filled
-    // no slot: an output-only stream is not asked for it at all (nothing of
-    // its output is lost, the flags go to the next block); a duplex stream
-    // must still hand over the input, with the block marked `output_late`.
-    let skip = starved && !draining && r.input.is_none();
-    match r.meta.as_mut() {
-        Some(meta) if !draining && !skip => {
-            let all = status | r.carried;
-            if delivered && meta.slots() > 0 {
-                let _ = meta.push(BlockMeta {
-                    frames: block.frames as u32,
-                    status: all,
-                    input_adc_time: block.input_adc_time,
-                    current_time: block.current_time,
-                    output_dac_time: block.output_dac_time,
-                    output_late: starved,
-                });
-                r.carried = 0;
-            } else {
-                r.carried = all;
-            }
-        }
-        Some(_) if skip => r.carried |= status,
-        Some(_) => {}
-        None => sig.add_flags(status),
     }
 
     sig.frames.fetch_add(block.frames as u64, Ordering::Relaxed);
     sig.block_frames
         .store(block.frames as u32, Ordering::Relaxed);
     r.since_wake += 1;
-    if r.since_wake >= r.batch || sig.waiters.load(Ordering::Relaxed) > 0 {
+    if waits_per_block {
+        r.since_wake = 0;
+        sig.bump();
+    } else if r.since_wake >= r.batch || sig.waiters.load(Ordering::Relaxed) > 0 {
         r.since_wake = 0;
         sig.bump_and_wake_blocks();
     } else {
@@ -207,6 +205,157 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     } else {
         Flow::Continue
     }
+}
+
+/// Queues the block's input; false when it had to be dropped (no room).
+/// On an unpaced device the audio thread first waits for room, unless the
+/// client is itself waiting to write (it could never make room then).
+fn push_input(
+    r: &mut RingsRt,
+    sig: &Signals,
+    unpaced: bool,
+    draining: bool,
+    input: Option<&[u8]>,
+) -> bool {
+    let (Some(prod), Some(inp)) = (r.input.as_mut(), input) else {
+        return true;
+    };
+    if draining {
+        // CallbackStop: no further callbacks will consume input.
+        return true;
+    }
+    let meta = r.meta.as_ref();
+    let room = |p: &Producer<u8>| p.slots() >= inp.len() && meta.is_none_or(|m| m.slots() > 0);
+    // Blocking streams: not while the client waits to write (it could never
+    // make room then), nor on a duplex stream whose input it never read.
+    let blocking_duplex = meta.is_none() && r.output.is_some();
+    let may_wait = || {
+        meta.is_some()
+            || ((!blocking_duplex || sig.input_started.load(Ordering::Acquire))
+                && sig.writers_waiting.load(Ordering::Acquire) == 0)
+    };
+    if unpaced && !room(prod) && may_wait() {
+        let p = &*prod;
+        wait_for_client(sig, Limit::Unbounded, || room(p) || !may_wait());
+    }
+    if !room(prod) {
+        return false;
+    }
+    // Cannot fail: the free space was checked just above.
+    let _ = prod.push_entire_slice(inp);
+    true
+}
+
+/// Queues the block's metadata for the client (callback streams), or
+/// carries its status to the next block when the ring is full.
+fn push_meta(r: &mut RingsRt, status: u32, delivered: bool, timing: BlockMeta, output_late: bool) {
+    let Some(meta) = r.meta.as_mut() else { return };
+    let all = status | r.carried;
+    if delivered && meta.slots() > 0 {
+        let _ = meta.push(BlockMeta {
+            status: all,
+            output_late,
+            ..timing
+        });
+        r.carried = 0;
+    } else {
+        r.carried = all;
+    }
+}
+
+/// Output of a block the client was just asked for: waits for it within
+/// `limit`. What does not come in time is silence, an underflow reported
+/// with the next block, and (synchronous mode) dropped when it comes.
+/// Returns whether the output queue is empty afterwards.
+fn output_in_turn(
+    r: &mut RingsRt,
+    sig: &Signals,
+    silence: u8,
+    draining: bool,
+    limit: Limit,
+    output: Option<&mut [u8]>,
+) -> bool {
+    let (Some(out), Some(cons)) = (output, r.output.as_mut()) else {
+        return true;
+    };
+    let wanted = out.len();
+    let owed = &mut r.owed;
+    let mut ready = |c: &mut Consumer<u8>| {
+        if *owed > 0 {
+            let n = (*owed).min(c.slots());
+            if let Ok(chunk) = c.read_chunk(n) {
+                chunk.commit_all();
+                *owed -= n;
+            }
+        }
+        c.slots() >= wanted
+    };
+    if !ready(cons) && !draining {
+        wait_for_client(sig, limit, || ready(cons));
+    }
+    let (_, rest) = cons.pop_partial_slice(out);
+    let missing = rest.len();
+    rest.fill(silence);
+    if missing > 0 && !draining && !released(sig) {
+        r.carried |= sys::paOutputUnderflow as u32;
+        if matches!(limit, Limit::Until(_)) {
+            // The client still answers this block: drop that when it comes.
+            r.owed += missing;
+        }
+    }
+    cons.is_empty()
+}
+
+/// Output from what the client queued ahead (the cushion, blocking writes).
+/// Returns (queue empty, starved: nothing queued at all, status bits).
+fn output_from_queue(
+    r: &mut RingsRt,
+    sig: &Signals,
+    silence: u8,
+    unpaced: bool,
+    draining: bool,
+    output: Option<&mut [u8]>,
+) -> (bool, bool, u32) {
+    let Some(out) = output else {
+        return (true, false, 0);
+    };
+    let mut status = 0;
+    match r.output.as_mut() {
+        Some(cons) if r.priming_left == 0 => {
+            let wanted = out.len();
+            let duplex = r.input.is_some();
+            if unpaced && !draining && cons.slots() < wanted && may_wait_for_output(duplex, sig) {
+                let c = &*cons;
+                wait_for_client(sig, Limit::Unbounded, || {
+                    c.slots() >= wanted || !may_wait_for_output(duplex, sig)
+                });
+            }
+            let (_, rest) = cons.pop_partial_slice(out);
+            let short = !rest.is_empty();
+            let starved = wanted > 0 && rest.len() == wanted;
+            rest.fill(silence);
+            let counts = r.meta.is_some() || sig.output_started.load(Ordering::Relaxed);
+            if short && counts && !draining {
+                status |= sys::paOutputUnderflow as u32;
+            }
+            (cons.is_empty(), starved, status)
+        }
+        _ => {
+            out.fill(silence);
+            r.priming_left = r.priming_left.saturating_sub(1);
+            // A stop requested while the cushion is still being played
+            // must not drop what the client already queued.
+            (r.output.as_ref().is_none_or(Consumer::is_empty), false, 0)
+        }
+    }
+}
+
+/// Blocking streams on an unpaced device: wait for `write()` unless the
+/// client waits for input (it could never write then) or, on a duplex
+/// stream, has not written at all (it only reads).
+fn may_wait_for_output(duplex: bool, sig: &Signals) -> bool {
+    (!duplex || sig.output_started.load(Ordering::Relaxed))
+        && sig.readers_waiting.load(Ordering::Acquire) == 0
 }
 
 fn process_buffers(b: &mut BuffersRt, sig: &Signals, silence: u8, block: Block<'_>) -> Flow {

@@ -5,6 +5,7 @@
 use super::block::BlockMeta;
 use super::client::ClientSide;
 use super::render::RingsRt;
+use super::waiting::Pacing;
 use rtrb::{Consumer, Producer, RingBuffer};
 
 /// Blocks the rings of a callback stream hold beyond the cushion.
@@ -63,6 +64,8 @@ pub fn callback_rings(
     out_frame: usize,
     cushion: u32,
     block_frames: usize,
+    pacing: Pacing,
+    sample_rate: f64,
 ) -> (RingsRt, ClientSide) {
     let blocks = RING_BLOCKS + cushion as usize;
     let frames = blocks * block_frames;
@@ -74,10 +77,13 @@ pub fn callback_rings(
         output: oc,
         meta: Some(mp),
         cushion,
-        priming_left: cushion,
+        priming_left: if pacing.unpaced { 0 } else { cushion },
         batch: (cushion / 2).max(1),
         since_wake: 0,
         carried: 0,
+        pacing,
+        owed: 0,
+        sample_rate,
     };
     let client = ClientSide {
         input: ic,
@@ -94,6 +100,8 @@ pub fn blocking_rings(
     in_frame: usize,
     out_frame: usize,
     ring_frames: usize,
+    pacing: Pacing,
+    sample_rate: f64,
 ) -> (RingsRt, ClientSide) {
     let (ip, ic) = split(in_frame * ring_frames);
     let (op, oc) = split(out_frame * ring_frames);
@@ -106,6 +114,9 @@ pub fn blocking_rings(
         batch: 1,
         since_wake: 0,
         carried: 0,
+        pacing,
+        owed: 0,
+        sample_rate,
     };
     let client = ClientSide {
         input: ic,

@@ -84,6 +84,24 @@ pub struct Signals {
     /// went away). Set by the watchdog; the stream is then treated as
     /// finished, and PortAudio is never called for it again.
     pub host_lost: AtomicBool,
+    /// Futex word of the audio thread's waits for its client (`waiting`):
+    /// the client bumps it whenever it queued output or took input.
+    pub client_seq: AtomicU32,
+    /// The audio thread is (about to be) asleep on `client_seq`: the client
+    /// wakes it only then, saving a system call per block otherwise.
+    pub rt_waiting: AtomicBool,
+    /// `stop`/`abort`/`close` is about to call PortAudio: the audio thread
+    /// must not wait for the client any more (PortAudio waits for it).
+    pub halt: AtomicBool,
+    /// Blocking reads / writes currently waiting (the audio thread never
+    /// waits for one direction while the client waits on the other).
+    pub readers_waiting: AtomicU32,
+    pub writers_waiting: AtomicU32,
+    /// Set once the client read input (blocking mode) since start.
+    pub input_started: AtomicBool,
+    /// The device runs faster than real time (this run): the audio thread
+    /// waits for the client instead of inserting silence or dropping input.
+    pub unpaced: AtomicBool,
 }
 
 impl Signals {
@@ -159,6 +177,25 @@ impl Signals {
         true
     }
 
+    /// The client queued output or took input: wakes the audio thread if
+    /// it waits for that. (Sequentially consistent with the audio thread's
+    /// `rt_waiting` store and `client_seq` load, so a wake is never lost.)
+    #[inline]
+    pub fn client_progress(&self) {
+        self.client_seq.fetch_add(1, Ordering::SeqCst);
+        if self.rt_waiting.load(Ordering::SeqCst) {
+            atomic_wait::wake_all(&self.client_seq);
+        }
+    }
+
+    /// Makes the audio thread stop waiting for the client, now and until
+    /// the next start (before PortAudio is told to stop, abort or close).
+    pub fn halt_waits(&self) {
+        self.halt.store(true, Ordering::SeqCst);
+        self.client_seq.fetch_add(1, Ordering::SeqCst);
+        atomic_wait::wake_all(&self.client_seq);
+    }
+
     pub fn add_flags(&self, bits: u32) {
         if bits != 0 {
             self.flags.fetch_or(bits, Ordering::Relaxed);
@@ -180,6 +217,8 @@ impl Signals {
         self.frames.store(0, Ordering::Release);
         self.flags.store(0, Ordering::Release);
         self.output_started.store(false, Ordering::Release);
+        self.input_started.store(false, Ordering::Release);
+        self.halt.store(false, Ordering::Release);
         self.running.store(true, Ordering::Release);
     }
 }
@@ -193,6 +232,18 @@ pub fn wait_word_timeout(word: &AtomicU32, seen: u32, timeout: Duration) {
     {
         let _ = timeout; // the ticker's period bounds the sleep
         atomic_wait::wait(word, seen);
+    }
+}
+
+/// Like [`wait_word_timeout`], also where futexes have no timeout: there it
+/// sleeps a short while instead (at most 250 µs), since the caller (the
+/// audio thread) must come back by its deadline.
+pub fn wait_word_briefly(word: &AtomicU32, seen: u32, timeout: Duration) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    futex_wait_timeout(word, seen, timeout);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    if word.load(Ordering::Acquire) == seen {
+        std::thread::sleep(timeout.min(Duration::from_micros(250)));
     }
 }
 

@@ -10,14 +10,16 @@ use super::render::{BuffersRt, RtContext, RtMode};
 use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames};
 use super::signals::{self, Signals};
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
+use super::waiting::Pacing;
 use crate::pa::error::{Error, Result};
 use crate::pa::jack_graph;
 use crate::pa::library::{self, register_stream, OpenStream};
+use crate::pa::pacing::{self as device_pacing, Direction};
 use crate::pa::params::{DirectionParams, SampleFormat};
 use crate::pa::stream::{OpenRequest, PaStreamHandle, StreamInfo};
 use portaudio_sys as sys;
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -80,6 +82,24 @@ pub struct Stream {
     halted: AtomicBool,
     /// `close()` has begun (waiters woken by the stop it causes say "closed").
     closing: AtomicBool,
+}
+
+/// True when every device of the stream is known not to run on a clock
+/// (`pa::pacing`).
+fn devices_unpaced(config: &Config) -> Result<bool> {
+    let pa = library::initialized()?;
+    let dirs = [
+        (config.input.as_ref(), Direction::Capture),
+        (config.output.as_ref(), Direction::Playback),
+    ];
+    let used: Vec<_> = dirs
+        .iter()
+        .filter_map(|(d, dir)| d.map(|d| (d.device, *dir)))
+        .collect();
+    Ok(!used.is_empty()
+        && used
+            .iter()
+            .all(|(device, dir)| device_pacing::device_is_unpaced(pa, *device, *dir)))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -162,14 +182,26 @@ impl Stream {
         };
         check_ring_size(frames, in_frame, out_frame).map_err(Error::Range)?;
 
+        let known_unpaced = devices_unpaced(&config)?;
+        signals.unpaced.store(known_unpaced, Ordering::Release);
+        let pacing = Pacing::new(known_unpaced, config.sample_rate, block_frames);
+        let rate = config.sample_rate;
         let (mode, client, cushion, is_callback) = match config.mode {
             Mode::Callback { cushion } => {
-                let (rt, client) = callback_rings(in_frame, out_frame, cushion, block_frames);
+                let (rt, client) =
+                    callback_rings(in_frame, out_frame, cushion, block_frames, pacing, rate);
+                // An unpaced device has no use for a cushion (`waiting`).
+                let cushion = if known_unpaced { 0 } else { cushion };
                 (RtMode::Rings(rt), client, cushion, true)
             }
             Mode::Blocking { ring_frames } => {
-                let (rt, client) =
-                    blocking_rings(in_frame, out_frame, ring_frames.max(block_frames));
+                let (rt, client) = blocking_rings(
+                    in_frame,
+                    out_frame,
+                    ring_frames.max(block_frames),
+                    pacing,
+                    rate,
+                );
                 (RtMode::Rings(rt), client, 0, false)
             }
             Mode::Buffers { play, rec } => {
@@ -193,7 +225,7 @@ impl Stream {
             }
         };
 
-        let data = UserData::new(CallbackData {
+        let mut data = UserData::new(CallbackData {
             frame_bytes: FrameBytes {
                 input: in_frame,
                 output: out_frame,
@@ -217,6 +249,12 @@ impl Stream {
             kind: &config.kind,
         })?;
         let info = handle.info();
+        // SAFETY: the stream was opened but not started: PortAudio does not
+        // run the callback yet, so the audio context may be touched.
+        if let RtMode::Rings(r) = &mut unsafe { data.get_mut() }.ctx.mode {
+            r.pacing
+                .set_latency(info.input_latency.max(info.output_latency), block_frames);
+        }
         let uses_jack = handle.uses_jack();
         let handle = Arc::new(Mutex::new(Some(handle)));
 
@@ -335,6 +373,9 @@ impl Stream {
                     self.halted.store(true, Ordering::Release);
                     return Ok(());
                 }
+                // Pa_StopStream waits for the audio thread: it must not be
+                // waiting for us (`waiting`).
+                self.signals.halt_waits();
                 h.stop()
             })
         });
@@ -390,7 +431,10 @@ impl Stream {
                 lost = true;
                 Ok(())
             }
-            Some(h) => self.noting_service(|| h.abort()),
+            Some(h) => {
+                self.signals.halt_waits();
+                self.noting_service(|| h.abort())
+            }
             None => Err(closed_error()),
         };
         if r.is_ok() && !lost {
@@ -520,6 +564,8 @@ impl Stream {
     /// Closes PortAudio's stream, frees the audio context, releases waiters
     /// and pinned memory. Idempotent; safe from any thread but the audio one.
     pub fn close(&self) {
+        // Pa_CloseStream waits for the audio thread (`waiting`).
+        self.signals.halt_waits();
         let (handle, abandon) = {
             let mut guard = lock(&self.handle);
             let abandon = match guard.as_ref() {
@@ -565,31 +611,49 @@ impl Stream {
     /// Blocking read of exactly `dst.len()` bytes (whole frames). Returns
     /// whether input overflowed since the last read.
     pub fn read_blocking(&self, dst: &mut [u8]) -> Result<bool> {
-        self.wait_loop(dst.len(), "Error reading from stream", |client, done| {
-            client.read_into(&mut dst[done..])
-        })?;
+        let sig = &self.signals;
+        sig.input_started.store(true, Ordering::Release);
+        let waiting = &sig.readers_waiting;
+        self.wait_loop(
+            dst.len(),
+            waiting,
+            "Error reading from stream",
+            |client, done| client.read_into(&mut dst[done..]),
+        )?;
         Ok(self.signals.take_flags(sys::paInputOverflow as u32) != 0)
     }
 
     /// Blocking write of all of `src`. Returns whether output underflowed
     /// since the last write. Before `start()`, only what fits is accepted.
     pub fn write_blocking(&self, src: &[u8]) -> Result<bool> {
-        self.signals.output_started.store(true, Ordering::Relaxed);
-        self.wait_loop(src.len(), "Error writing to stream", |client, done| {
-            client.write_from(&src[done..])
-        })?;
+        let sig = &self.signals;
+        sig.output_started.store(true, Ordering::Relaxed);
+        let waiting = &sig.writers_waiting;
+        self.wait_loop(
+            src.len(),
+            waiting,
+            "Error writing to stream",
+            |client, done| client.write_from(&src[done..]),
+        )?;
         Ok(self.signals.take_flags(sys::paOutputUnderflow as u32) != 0)
     }
 
+    /// Moves data with `step` until `total` bytes are done, sleeping while
+    /// the rings are full/empty. `waiting` counts this caller among the
+    /// readers or writers (the audio thread of an unpaced device never
+    /// waits for the other direction meanwhile).
     fn wait_loop(
         &self,
         total: usize,
+        waiting: &AtomicU32,
         what: &str,
         mut step: impl FnMut(&mut ClientSide, usize) -> usize,
     ) -> Result<()> {
         let sig = &self.signals;
         let epoch = sig.cancel_epoch.load(Ordering::Acquire);
         sig.waiters.fetch_add(1, Ordering::AcqRel);
+        waiting.fetch_add(1, Ordering::SeqCst);
+        sig.client_progress();
         let result = (|| {
             let mut done = 0;
             loop {
@@ -597,7 +661,11 @@ impl Stream {
                 if sig.shutdown.load(Ordering::Acquire) {
                     return Err(closed_error());
                 }
-                done += step(&mut self.client(), done);
+                let moved = step(&mut self.client(), done);
+                if moved > 0 {
+                    done += moved;
+                    sig.client_progress();
+                }
                 if done >= total {
                     return Ok(());
                 }
@@ -621,7 +689,9 @@ impl Stream {
                 sig.wait_while(seen);
             }
         })();
+        waiting.fetch_sub(1, Ordering::SeqCst);
         sig.waiters.fetch_sub(1, Ordering::AcqRel);
+        sig.client_progress();
         result
     }
 

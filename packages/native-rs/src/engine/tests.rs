@@ -12,6 +12,7 @@ use super::rings::{blocking_rings, callback_rings, RING_BLOCKS};
 use super::signals::Signals;
 use super::stream::Stream;
 use super::trampoline::{audio_callback, CallbackData, FrameBytes, UserData};
+use super::waiting::Pacing;
 use crate::pa::Error;
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
@@ -29,6 +30,8 @@ const IN_UNDERFLOW: u32 = sys::paInputUnderflow as u32;
 const OUT_UNDERFLOW: u32 = sys::paOutputUnderflow as u32;
 const PRIMING: u32 = sys::paPrimingOutput as u32;
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// The sample rate the rigs' streams are opened at.
+const RATE: f64 = 48000.0;
 
 /// What PortAudio sees: the `userData` of an open stream (owned as
 /// `Stream::open` owns it), called by hand.
@@ -161,7 +164,14 @@ fn callback_rig(
     cushion: u32,
     block_frames: usize,
 ) -> (Rig, ClientSide) {
-    let (rt, client) = callback_rings(in_frame, out_frame, cushion, block_frames);
+    let (rt, client) = callback_rings(
+        in_frame,
+        out_frame,
+        cushion,
+        block_frames,
+        Pacing::fixed(false, RATE),
+        RATE,
+    );
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
         client,
@@ -175,7 +185,13 @@ fn blocking_rig(
     silence: u8,
     ring_frames: usize,
 ) -> (Rig, ClientSide) {
-    let (rt, client) = blocking_rings(in_frame, out_frame, ring_frames);
+    let (rt, client) = blocking_rings(
+        in_frame,
+        out_frame,
+        ring_frames,
+        Pacing::fixed(false, RATE),
+        RATE,
+    );
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
         client,

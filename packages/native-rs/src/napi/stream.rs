@@ -213,7 +213,9 @@ impl NativeStream {
     #[napi]
     pub fn read_now(&self, mut buffer: Uint8ArraySlice) -> u32 {
         // SAFETY: borrowed for this synchronous call on the JS thread.
-        self.inner.client().read_into(unsafe { buffer.as_mut() }) as u32
+        let n = self.inner.client().read_into(unsafe { buffer.as_mut() });
+        self.inner.signals.client_progress();
+        n as u32
     }
 
     /// Writes without waiting; returns the bytes accepted (whole frames).
@@ -223,7 +225,9 @@ impl NativeStream {
             .signals
             .output_started
             .store(true, Ordering::Relaxed);
-        self.inner.client().write_from(&buffer) as u32
+        let n = self.inner.client().write_from(&buffer);
+        self.inner.signals.client_progress();
+        n as u32
     }
 
     /// Reads `buffer.byteLength` bytes, waiting on the thread pool.
@@ -273,7 +277,10 @@ impl NativeStream {
         // SAFETY: both views are borrowed for this synchronous call on the
         // JS thread that owns them.
         let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
-        match self.inner.client().next_block(indata) {
+        let block = self.inner.client().next_block(indata);
+        // Room was made in the input ring (the audio thread may wait for it).
+        self.inner.signals.client_progress();
+        match block {
             Some(b) if meta.len() >= 5 => {
                 meta[0] = b.frames as f64;
                 meta[1] = b.status as f64;
@@ -292,7 +299,16 @@ impl NativeStream {
     /// Callback streams: queues one block of output; returns bytes accepted.
     #[napi]
     pub fn push_block(&self, outdata: Uint8ArraySlice) -> u32 {
-        self.inner.client().write_from(&outdata) as u32
+        let n = self.inner.client().write_from(&outdata);
+        self.inner.signals.client_progress();
+        n as u32
+    }
+
+    /// True when the device runs faster than real time (file and null
+    /// PCMs): the engine then waits for the program (see `waiting`).
+    #[napi(getter)]
+    pub fn unpaced(&self) -> bool {
+        self.inner.signals.unpaced.load(Ordering::Acquire)
     }
 
     /// Frames of the next ready block (0 when none is ready).
@@ -322,6 +338,7 @@ impl NativeStream {
             .signals
             .stop_requested
             .store(true, Ordering::Release);
+        self.inner.signals.client_progress();
     }
 
     /// `CallbackAbort`: finish at once, dropping queued output.
@@ -331,6 +348,7 @@ impl NativeStream {
             .signals
             .abort_requested
             .store(true, Ordering::Release);
+        self.inner.signals.client_progress();
     }
 
     #[napi(getter)]

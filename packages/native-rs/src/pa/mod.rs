@@ -5,6 +5,7 @@ pub mod devices;
 pub mod error;
 pub mod jack_graph;
 pub mod library;
+pub mod pacing;
 pub mod params;
 mod silence;
 pub mod stream;
