@@ -297,9 +297,27 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     );
   }
 
-  /** The cushion of callback streams in blocks (0 for other streams). */
+  /**
+   * The cushion of callback streams in blocks (0 for other streams, and on a
+   * device that does not run on a clock, where it is not used: see
+   * {@link unpaced}).
+   */
   get cushion(): number {
     return this._native.cushion;
+  }
+
+  /**
+   * True when the device does not run on a clock: it takes and gives blocks
+   * as fast as the program does (ALSA `file`/`null` PCMs such as the
+   * testbed's `vfile_out`, `vfile_in`, `vnull`; found from the ALSA
+   * configuration before the first block, or at run time from blocks arriving
+   * faster than real time). The engine then waits for the program instead of
+   * playing silence or dropping input: blocking writes play back to back,
+   * reads are contiguous, callbacks are never late. Set once the stream is
+   * open (or, for a device only found out at run time, once it runs).
+   */
+  get unpaced(): boolean {
+    return this._native.unpaced;
   }
 
   /** PortAudio's estimate of the audio thread's CPU use, 0…1 (can exceed 1 when overloaded). */

@@ -59,13 +59,29 @@ export interface StreamOptionsBase {
   /** Call the callback to fill the initial output buffers instead of using silence. */
   primeOutputBuffersUsingStreamCallback?: boolean | null;
   /**
-   * Callback streams: blocks of silence queued before the callback's output,
-   * absorbing JavaScript's timing jitter (default 2). Adds
-   * `cushion * blockSize` frames of output latency, included in `latency`.
-   * The latency never grows beyond it: when the cushion runs dry the device
-   * plays silence, and output made for such a block afterwards is not queued
-   * (an output-only callback is not asked for it; a duplex callback gets its
-   * input and its output is dropped).
+   * Callback streams: how far the audio thread works ahead of your callback,
+   * in blocks (an integer 0-64, default 2). What each value trades:
+   *
+   * - `0`, synchronous: the audio thread hands each block to the callback (or
+   *   processor) and waits for its output, as Python's callback runs on the
+   *   audio thread. `latency` and a loopback's delay equal Python's for the
+   *   same arguments. A callback that is not back within 80 % of the block's
+   *   duration (a garbage collection, a busy event loop) costs that block:
+   *   it plays silence, its late output is dropped when it comes, and the next
+   *   call's `status` reports `outputUnderflow`, as in Python. Best in a
+   *   `processor` (a worker, immune to the main thread being busy).
+   * - `1` or more: that many blocks of silence are played first and the
+   *   callback's output is queued behind them, adding `cushion * blockSize`
+   *   frames of output latency (included in `latency`) and absorbing that much
+   *   jitter. The latency never grows beyond it: when the cushion runs dry the
+   *   device plays silence, and output made for such a block afterwards is not
+   *   queued (an output-only callback is not asked for it; a duplex callback
+   *   gets its input and its output is dropped).
+   *
+   * On a device that does not run on a clock (ALSA `file`/`null` PCMs such as
+   * the testbed's `vfile_out`, see `unpaced`) the cushion is not used: every
+   * block waits for the callback for as long as it takes, so the output is the
+   * callback's blocks back to back and no input is dropped, whatever the value.
    */
   cushion?: number | null;
   /**

@@ -22,6 +22,8 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod waiting;
+
 const CONTINUE: c_int = sys::paContinue;
 const COMPLETE: c_int = sys::paComplete;
 const ABORT: c_int = sys::paAbort;
@@ -156,7 +158,8 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
-/// A callback stream (`Mode::Callback`), sized as `Stream::open` sizes it.
+/// A callback stream (`Mode::Callback`), sized as `Stream::open` sizes it,
+/// on a paced device.
 fn callback_rig(
     in_frame: usize,
     out_frame: usize,
@@ -164,32 +167,57 @@ fn callback_rig(
     cushion: u32,
     block_frames: usize,
 ) -> (Rig, ClientSide) {
+    callback_rig_paced(in_frame, out_frame, silence, cushion, block_frames, false)
+}
+
+/// [`callback_rig`] on a paced or unpaced device (known in advance).
+fn callback_rig_paced(
+    in_frame: usize,
+    out_frame: usize,
+    silence: u8,
+    cushion: u32,
+    block_frames: usize,
+    unpaced: bool,
+) -> (Rig, ClientSide) {
     let (rt, client) = callback_rings(
         in_frame,
         out_frame,
         cushion,
         block_frames,
-        Pacing::fixed(false, RATE),
+        Pacing::fixed(unpaced, RATE),
         RATE,
     );
+
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
         client,
     )
 }
 
-/// A blocking stream (`Mode::Blocking`) with rings of `ring_frames` frames.
+/// A blocking stream (`Mode::Blocking`) with rings of `ring_frames` frames,
+/// on a paced device.
 fn blocking_rig(
     in_frame: usize,
     out_frame: usize,
     silence: u8,
     ring_frames: usize,
 ) -> (Rig, ClientSide) {
+    blocking_rig_paced(in_frame, out_frame, silence, ring_frames, false)
+}
+
+/// [`blocking_rig`] on a paced or unpaced device (known in advance).
+fn blocking_rig_paced(
+    in_frame: usize,
+    out_frame: usize,
+    silence: u8,
+    ring_frames: usize,
+    unpaced: bool,
+) -> (Rig, ClientSide) {
     let (rt, client) = blocking_rings(
         in_frame,
         out_frame,
         ring_frames,
-        Pacing::fixed(false, RATE),
+        Pacing::fixed(unpaced, RATE),
         RATE,
     );
     (
