@@ -7,6 +7,8 @@
  * thread waits: stop, abort, close, closeSync, exit, the finalizer, a callback
  * that throws, blocks for long or never returns.
  */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { clearOutFile, readOutFile } from '@sounddevice/testbed';
 import { describe, expect, it } from 'vitest';
 import { type CallbackFlags, CallbackStop, RawOutputStream, RawStream } from '../src/index.js';
@@ -187,5 +189,24 @@ describe('exit while the audio thread waits for a callback that never answers', 
         expect(child.stderr).not.toMatch(/panick|Segmentation|Assertion|abort/i);
       });
     }
+  }
+});
+
+describe('worker.terminate() while the audio thread waits for the worker\'s callback', () => {
+  for (const device of ['system', 'vfile_out']) {
+    it(`on ${device}: the worker ends and its stream is closed`, async () => {
+      const worker = new Worker(fixture('synchronous-worker.mjs'), { workerData: { device } });
+      const exited = once(worker, 'exit');
+      await within(once(worker, 'message'), 10_000, 'the worker\'s stream running');
+      const ms = await timed(() => worker.terminate());
+      await within(exited, 5000, 'worker exit');
+      expect(ms).toBeLessThan(3000);
+      // The process goes on: a new stream on the same device opens and runs.
+      const again = new RawOutputStream({ device, channels: 1, blockSize: 256, cushion: 0, callback: () => {} });
+      again.start();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(again.active).toBe(true);
+      await again.close();
+    });
   }
 });
