@@ -4,17 +4,24 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { checkExactInput, checkExactOutput, exactSignal } from './lib/exact.mjs';
 import { probeBlock } from './lib/probe.mjs';
 
-const ROOT = new URL('../', import.meta.url);
+const spec = JSON.parse(process.argv[2] ?? '{}');
+
+// The packages measured: this repository's by default; `spec.nodeRoot` (the
+// runner's --node-root / --ab-root) or SOUNDDEVICE_BENCH_NODE_ROOT points at
+// another checkout's built packages (an A/B run of two builds).
+const rootDir = spec.nodeRoot ?? process.env.SOUNDDEVICE_BENCH_NODE_ROOT;
+const ROOT = rootDir ? pathToFileURL(`${path.resolve(rootDir)}/`) : new URL('../', import.meta.url);
 const RAW = new URL('packages/raw/dist/index.js', ROOT).href;
 const NUMERIC = new URL('packages/numeric/dist/index.js', ROOT).href;
 const RATE = 48000;
 const CHANNELS = 2;
-
-const spec = JSON.parse(process.argv[2] ?? '{}');
 
 function cpuSeconds() {
   const u = process.cpuUsage();
@@ -271,6 +278,52 @@ async function blockingCase(s) {
   return { callbacks: blocks - a.blocks, cpu: b.cpu - a.cpu, wall: (b.t - a.t) / 1000, underflows: under - a.under, overflows: over - a.over };
 }
 
+// ---- case 8: exactness of blocking write()/read() on unpaced devices -------
+
+/**
+ * Writes `seconds` of the known signal to `vfile_out` with blocking writes of
+ * `chunk` frames (or reads as much from `vfile_in`), timed from opening the
+ * stream to its close; then (outside the timed span) checks the bytes.
+ */
+async function exactCase(s) {
+  const sd = await import(RAW);
+  const frames = Math.round(s.seconds * RATE);
+  const fb = CHANNELS * 4;
+  const out = s.direction === 'out';
+  const data = out ? exactSignal(frames) : undefined;
+  const got = out ? undefined : Buffer.alloc(frames * fb);
+  const options = { device: out ? 'vfile_out' : 'vfile_in', channels: CHANNELS, dtype: 'float32', sampleRate: RATE };
+  let under = 0;
+  let over = 0;
+  let calls = 0;
+  const cpu0 = cpuSeconds();
+  const t0 = performance.now();
+  const stream = out ? new sd.RawOutputStream(options) : new sd.RawInputStream(options);
+  stream.start();
+  for (let f = 0; f < frames; f += s.chunk) {
+    const n = Math.min(s.chunk, frames - f);
+    if (out) {
+      const part = data.subarray(f * fb, (f + n) * fb);
+      if (s.sync ? stream.writeSync(part) : await stream.write(part)) under++;
+    } else if (s.sync) {
+      const r = stream.readSync(n);
+      r.data.copy(got, f * fb);
+      if (r.overflowed) over++;
+    } else {
+      const r = await stream.readInto(got.subarray(f * fb, (f + n) * fb));
+      if (r.overflowed) over++;
+    }
+    calls++;
+  }
+  stream.stop();
+  const unpaced = stream.unpaced;
+  await stream.close();
+  const cpu = cpuSeconds() - cpu0;
+  const wall = (performance.now() - t0) / 1000;
+  const check = out ? checkExactOutput(readFileSync(s.outFile), data) : checkExactInput(got, frames);
+  return { cpu, wall, audioSeconds: frames / RATE, calls, underflows: under, overflows: over, unpaced, ...check };
+}
+
 // ---- reference: what one wake of Node's event loop costs ------------------
 
 async function tickCase(s) {
@@ -293,6 +346,7 @@ const CASES = {
   'playrec-latency': playrecLatency,
   memory: memoryCase,
   blocking: blockingCase,
+  exact: exactCase,
   tick: tickCase,
 };
 

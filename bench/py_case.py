@@ -227,6 +227,113 @@ def blocking_case(s):
             'underflows': under - a[3], 'overflows': over - a[4]}
 
 
+EXACT_SCALE = 2.0 ** -22
+
+
+def exact_signal(frames):
+    """The known signal of case 8 (see bench/lib/exact.mjs): frame k holds
+    ((k + 1) * 2^-22, -(k + 1) * 2^-22) as float32."""
+    k = np.arange(1, frames + 1, dtype=np.float64) * EXACT_SCALE
+    return np.stack([k, -k], axis=1).astype(np.float32).tobytes()
+
+
+def frame_of(b, at):
+    if at + 8 > len(b):
+        return -1
+    v = float(np.frombuffer(b, np.float32, 1, at)[0])
+    k = round(v / EXACT_SCALE) - 1
+    return k if k >= 0 and v == (k + 1) * EXACT_SCALE else -1
+
+
+def first_mismatch_frame(a, b):
+    n = min(len(a), len(b))
+    x = np.frombuffer(a, np.uint8, n)
+    y = np.frombuffer(b, np.uint8, n)
+    diff = np.flatnonzero(x != y)
+    if len(diff):
+        return int(diff[0]) // 8
+    return -1 if len(a) == len(b) else n // 8
+
+
+def check_exact_output(file, data):
+    arr = np.frombuffer(file, np.uint8)
+    nz = np.flatnonzero(arr)
+    first = int(nz[0]) if len(nz) else len(file)
+    lead = first // 8
+    start = lead * 8
+    body = file[start:start + len(data)]
+    rest = np.frombuffer(file, np.uint8)[start + len(data):]
+    same = body == data
+    tail_zero = not rest.any()
+    return {
+        'exact': bool(same and tail_zero),
+        'fileFrames': len(file) // 8,
+        'dataFrames': len(data) // 8,
+        'leadingSilenceFrames': lead,
+        'trailingFrames': len(rest) // 8,
+        'trailingZero': bool(tail_zero),
+        'firstFrame': frame_of(file, start),
+        'mismatchAtFrame': -1 if same else first_mismatch_frame(body, data),
+    }
+
+
+def check_exact_input(got, frames):
+    expected = exact_signal(frames)
+    same = got == expected
+    first = frame_of(got, 0)
+    shifted = None
+    if not same and first > 0:
+        shifted = got == exact_signal(first + frames)[first * 8:]
+    return {
+        'exact': bool(same),
+        'frames': len(got) // 8,
+        'firstFrame': first,
+        'mismatchAtFrame': -1 if same else first_mismatch_frame(got, expected),
+        'shiftedExact': shifted,
+    }
+
+
+def exact_case(s):
+    """Case 8: blocking writes of the known signal to vfile_out (or reads from
+    vfile_in) in chunks, timed from opening the stream to its close."""
+    frames = round(s['seconds'] * RATE)
+    chunk = s['chunk']
+    out = s['direction'] == 'out'
+    data = exact_signal(frames) if out else None
+    got = None if out else bytearray(frames * 8)
+    view = memoryview(data) if out else memoryview(got)
+    under = over = calls = 0
+    cpu0 = cpu_seconds()
+    t0 = time.monotonic()
+    if out:
+        stream = sd.RawOutputStream(device='vfile_out', channels=CHANNELS, dtype='float32', samplerate=RATE)
+    else:
+        stream = sd.RawInputStream(device='vfile_in', channels=CHANNELS, dtype='float32', samplerate=RATE)
+    stream.start()
+    for f in range(0, frames, chunk):
+        n = min(chunk, frames - f)
+        if out:
+            if stream.write(view[f * 8:(f + n) * 8]):
+                under += 1
+        else:
+            buf, overflowed = stream.read(n)
+            view[f * 8:(f + n) * 8] = buf
+            if overflowed:
+                over += 1
+        calls += 1
+    stream.stop()
+    stream.close()
+    cpu = cpu_seconds() - cpu0
+    wall = time.monotonic() - t0
+    if out:
+        with open(s['outFile'], 'rb') as fh:
+            check = check_exact_output(fh.read(), data)
+    else:
+        check = check_exact_input(bytes(got), frames)
+    return {'cpu': cpu, 'wall': wall, 'audioSeconds': frames / RATE, 'calls': calls,
+            'underflows': under, 'overflows': over, **check}
+
+
 CASES = {
     'stream': stream_case,
     'stream-latency': stream_latency,
@@ -234,6 +341,7 @@ CASES = {
     'playrec-latency': playrec_latency,
     'memory': memory_case,
     'blocking': blocking_case,
+    'exact': exact_case,
 }
 
 

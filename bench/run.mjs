@@ -7,12 +7,13 @@
 //   node bench/run.mjs --quick    short run for development (bench/.results/)
 //   node bench/run.mjs --help
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChild } from './lib/exec.mjs';
 import { foreignLoad, foreignSnapshot, waitQuiet } from './lib/quiet.mjs';
-import { mergeResults, writeReport } from './lib/report.mjs';
+import { exactSignal } from './lib/exact.mjs';
+import { mergeResults, spliceReport, writeReport } from './lib/report.mjs';
 import {
   BENCH_DIR,
   FLOOR,
@@ -39,8 +40,19 @@ const USAGE = `Usage: node bench/run.mjs [options]   (or: pnpm bench -- [options
   --memory-minutes M    length of rec() in case 6 (default 10)
   --startup-reps N      fresh processes per row in case 5 (default 7)
   --load-slice-ms MS    allocation load: busy slice between event-loop turns (default 2)
-  --cases LIST          which cases to run, e.g. 1,3,5 (default all: 1-7)
+  --exact-seconds S     case 8: seconds of audio written to vfile_out / read from vfile_in (default 60)
+  --exact-chunk N       case 8: frames per write()/read() call (default 1024)
+  --cases LIST          which cases to run, e.g. 1,3,5 (default all: 1-8)
   --out FILE            report file (default docs/benchmarks.md; quick: bench/.results/benchmarks-quick.md)
+  --splice              update the report file instead of rewriting it: the sections of the cases
+                        this run measured (and their rows in the targets table, and the analysis
+                        from bench/notes.md) replace the file's; the other cases' sections stay
+  --node-root DIR       the Node.js column uses the built packages of another checkout DIR
+                        (DIR/packages/*/dist and its addon) instead of this repository's
+  --ab-root DIR         case 7 also runs the Node rows with the packages of DIR (e.g. a git
+                        worktree of an older commit, built), alternating with this build's, and
+                        the report adds an A/B table; --ab-label TEXT names it (default: DIR's commit)
+  --ab-reps N           repetitions of case 7 when --ab-root is given (default 7)
   --venv DIR            Python venv (default bench/.venv)
   --from FILE.json      only rewrite the report from the raw results of an earlier run;
                         give it several times to merge sessions (a later file's figures
@@ -73,6 +85,13 @@ const { values: argv } = parseArgs({
     'load-slice-ms': { type: 'string' },
     cases: { type: 'string' },
     out: { type: 'string' },
+    splice: { type: 'boolean', default: false },
+    'exact-seconds': { type: 'string' },
+    'exact-chunk': { type: 'string' },
+    'node-root': { type: 'string' },
+    'ab-root': { type: 'string' },
+    'ab-label': { type: 'string' },
+    'ab-reps': { type: 'string' },
     venv: { type: 'string' },
     from: { type: 'string', multiple: true },
     'shared-shm': { type: 'boolean', default: false },
@@ -103,13 +122,29 @@ const config = {
   memoryMinutes: num(argv['memory-minutes'], quick ? 1 : 10),
   startupReps: num(argv['startup-reps'], quick ? 3 : 7),
   loadSliceMs: num(argv['load-slice-ms'], 2),
-  cases: new Set((argv.cases ?? '1,2,3,4,5,6,7').split(',').map(Number)),
+  cases: new Set((argv.cases ?? '1,2,3,4,5,6,7,8').split(',').map(Number)),
+  exactSeconds: num(argv['exact-seconds'], quick ? 10 : 60),
+  exactChunk: num(argv['exact-chunk'], 1024),
+  nodeRoot: argv['node-root'] ? path.resolve(argv['node-root']) : undefined,
+  abRoot: argv['ab-root'] ? path.resolve(argv['ab-root']) : undefined,
+  abLabel: argv['ab-label'],
+  abReps: num(argv['ab-reps'], quick ? 2 : 7),
   out: argv.out ?? (quick ? path.join(BENCH_DIR, '.results', 'benchmarks-quick.md') : path.join(ROOT_DIR, 'docs', 'benchmarks.md')),
   venv: path.resolve(argv.venv ?? path.join(BENCH_DIR, '.venv')),
   maxWait: num(argv['max-wait'], 1800),
   wait: !argv['no-wait'],
   quietLimit: 0.2,
 };
+if (config.abRoot && !config.abLabel) {
+  try {
+    config.abLabel = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: config.abRoot, encoding: 'utf8' }).stdout.trim() || path.basename(config.abRoot);
+  } catch {
+    config.abLabel = path.basename(config.abRoot);
+  }
+}
+for (const root of [config.nodeRoot, config.abRoot]) {
+  if (root && !existsSync(path.join(root, 'packages/raw/dist/index.js'))) throw new Error(`${root}/packages/raw/dist/index.js is missing: build that checkout first`);
+}
 for (const [k, v] of Object.entries({ reps: config.reps, seconds: config.seconds, warmup: config.warmup })) {
   if (!(v >= 0) || (k === 'reps' && !(v >= 1))) throw new RangeError(`--${k} must be a positive number`);
 }
@@ -122,7 +157,7 @@ const log = (text) => process.stderr.write(`bench [${((Date.now() - t0) / 1000).
 if (argv.from) {
   const saved = mergeResults(argv.from.map((f) => JSON.parse(readFileSync(f, 'utf8'))));
   const out = argv.out ?? (saved.config.quick ? path.join(BENCH_DIR, '.results', 'benchmarks-quick.md') : path.join(ROOT_DIR, 'docs', 'benchmarks.md'));
-  process.stdout.write(writeReport(saved, out));
+  process.stdout.write(argv.splice ? spliceReport(saved, out) : writeReport(saved, out));
   process.stderr.write(`bench: report ${path.relative(ROOT_DIR, out)} rewritten from ${argv.from.join(', ')}\n`);
   process.exit(0);
 }
@@ -216,7 +251,8 @@ function saveResults(extra = {}) {
   writeFileSync(jsonFile, JSON.stringify(results, null, 1));
   return results;
 }
-const timeoutFor = (spec) => ((spec.seconds ?? 0) + (spec.warmup ?? 0) + 60) * 1000;
+const timeoutFor = (spec) => ((spec.seconds ?? 0) * (spec.case === 'exact' ? 2 : 1) + (spec.warmup ?? 0) + 60) * 1000;
+const RATE = 48000;
 
 let waitedTotal = 0;
 
@@ -254,7 +290,10 @@ async function measure(meta, impl, spec) {
 
 function measureOnce(impl, spec) {
   const opts = { env: childEnv, timeoutMs: timeoutFor(spec) };
-  if (impl === 'node') return runChild(process.execPath, [path.join(BENCH_DIR, 'node-case.mjs'), JSON.stringify(spec)], opts);
+  if (impl === 'node') {
+    const nodeSpec = config.nodeRoot && spec.nodeRoot === undefined ? { ...spec, nodeRoot: config.nodeRoot } : spec;
+    return runChild(process.execPath, [path.join(BENCH_DIR, 'node-case.mjs'), JSON.stringify(nodeSpec)], opts);
+  }
   if (impl === 'python') return runChild(python, [path.join(BENCH_DIR, 'py_case.py'), JSON.stringify(spec)], opts);
   return runChild(FLOOR, floorArgs(spec), opts);
 }
@@ -266,12 +305,14 @@ function logResult(meta, impl, res, wall) {
       ? `latency ${res.latency}`
       : res.callbacks
         ? `${((res.cpu / res.callbacks) * 1e6).toFixed(1)} µs/callback, ${res.underflows} underflows`
-        : res.ratio !== undefined
+        : res.exact !== undefined
+          ? `${res.wall.toFixed(2)} s, ${((res.cpu / res.audioSeconds) * 1000).toFixed(2)} ms CPU per s, ${res.exact ? 'exact' : `NOT exact (${JSON.stringify(res)})`}`
+          : res.ratio !== undefined
           ? `ratio ${res.ratio.toFixed(3)}`
           : res.cpu !== undefined
             ? `${((res.cpu / res.audioSeconds) * 1000).toFixed(2)} ms CPU per s, flags: ${res.flags || 'none'}`
             : `${wall.toFixed(3)} s`;
-  const what = `${impl}${meta.mode ? ` ${meta.mode}` : ''}${meta.batch ? ` batch ${meta.batch}` : ''}${meta.cushion !== undefined ? ` c${meta.cushion}` : ''}` +
+  const what = `${impl}${meta.build ? ` [${meta.build}]` : ''}${meta.direction ? ` ${meta.direction}` : ''}${meta.mode ? ` ${meta.mode}` : ''}${meta.batch ? ` batch ${meta.batch}` : ''}${meta.cushion !== undefined ? ` c${meta.cushion}` : ''}` +
     `${meta.blockSize ? ` bs${meta.blockSize}` : ''}${meta.kind ? ` ${meta.kind}` : ''}${meta.load ? ' +load' : ''}`;
   log(`case ${meta.case} ${what}: ${brief}`);
 }
@@ -305,8 +346,10 @@ async function alternate(jobs, reps) {
 }
 
 const NODE_STREAMS = [
+  { mode: 'callback', cushion: 0 },
   { mode: 'callback', cushion: 2 },
   { mode: 'callback', cushion: 8 },
+  { mode: 'processor', cushion: 0 },
   { mode: 'processor', cushion: 2 },
   { mode: 'processor', cushion: 8 },
 ];
@@ -424,15 +467,44 @@ async function memoryCase() {
 
 async function blockingCase() {
   const spec = { case: 'blocking', blockSize: 64, seconds: config.seconds, warmup: config.warmup };
-  await alternate(
-    [
-      (rep) => measure({ case: 7, mode: 'async', rep }, 'node', { ...spec, sync: false }),
-      (rep) => measure({ case: 7, mode: 'sync', rep }, 'node', { ...spec, sync: true }),
-      (rep) => measure({ case: 7, rep }, 'python', spec),
-      (rep) => measure({ case: 7, rep }, 'floor', spec),
-    ],
-    config.reps,
-  );
+  const jobs = [
+    (rep) => measure({ case: 7, mode: 'async', rep }, 'node', { ...spec, sync: false }),
+    (rep) => measure({ case: 7, mode: 'sync', rep }, 'node', { ...spec, sync: true }),
+    (rep) => measure({ case: 7, rep }, 'python', spec),
+    (rep) => measure({ case: 7, rep }, 'floor', spec),
+  ];
+  if (config.abRoot) {
+    // The other build's Node rows, alternating with this build's (A/B).
+    const build = config.abLabel;
+    const other = { ...spec, nodeRoot: config.abRoot };
+    jobs.splice(2, 0,
+      (rep) => measure({ case: 7, mode: 'async', build, rep }, 'node', { ...other, sync: false }),
+      (rep) => measure({ case: 7, mode: 'sync', build, rep }, 'node', { ...other, sync: true }));
+  }
+  await alternate(jobs, config.abRoot ? Math.max(config.reps, config.abReps) : config.reps);
+}
+
+/**
+ * Case 8: the known signal written with blocking writes to the testbed's
+ * `vfile_out` and read with blocking reads from `vfile_in` (devices that do
+ * not run on a clock), timed and checked byte for byte.
+ */
+async function exactCase() {
+  const frames = Math.round(config.exactSeconds * RATE);
+  log(`case 8: writing ${config.exactSeconds} s of the known signal to ${info.inFile}`);
+  await testbed.writeInFile(info, exactSignal(frames));
+  const base = { case: 'exact', seconds: config.exactSeconds, chunk: config.exactChunk, outFile: info.outFile, warmup: 0 };
+  for (const direction of ['out', 'in']) {
+    const spec = { ...base, direction };
+    const run = (impl, mode, extra = {}) => async (rep) => {
+      if (direction === 'out') await testbed.clearOutFile(info);
+      return measure({ case: 8, direction, mode, rep }, impl, { ...spec, ...extra });
+    };
+    await alternate(
+      [run('node', 'sync', { sync: true }), run('python'), run('node', 'async', { sync: false })],
+      Math.min(config.reps, 3),
+    );
+  }
 }
 
 // ---- the run ------------------------------------------------------------------
@@ -460,6 +532,7 @@ try {
       if (config.cases.has(7)) await blockingCase();
     }
   }
+  if (config.cases.has(8)) await exactCase();
 } catch (e) {
   failure = e;
 } finally {
@@ -474,6 +547,6 @@ if (failure) {
   process.exit(1);
 }
 mkdirSync(path.dirname(config.out), { recursive: true });
-const summary = writeReport(results, config.out);
+const summary = argv.splice ? spliceReport(results, config.out) : writeReport(results, config.out);
 log(`report: ${path.relative(ROOT_DIR, config.out)} (${elapsed.toFixed(0)} s)`);
 process.stdout.write(summary);
