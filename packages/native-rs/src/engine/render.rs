@@ -130,7 +130,6 @@ impl RingsRt {
 }
 
 fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) -> Flow {
-    let began = now_ns();
     let draining = sig.stop_requested.load(Ordering::Acquire);
     if r.pacing.observe(block.frames, sig) {
         // Found unpaced at run time: the cushion has no purpose any more.
@@ -140,6 +139,9 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     let callback = r.meta.is_some();
     // Callback streams that hand each block over and wait for its output.
     let waits_per_block = callback && (unpaced || r.cushion == 0);
+    // The synchronous deadline counts from the callback's start (a clock
+    // read, taken only when it is needed).
+    let began = if waits_per_block && !unpaced { now_ns() } else { 0 };
     let mut status = block.status;
     let timing = BlockMeta {
         frames: block.frames as u32,
