@@ -141,7 +141,11 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     let waits_per_block = callback && (unpaced || r.cushion == 0);
     // The synchronous deadline counts from the callback's start (a clock
     // read, taken only when it is needed).
-    let began = if waits_per_block && !unpaced { now_ns() } else { 0 };
+    let began = if waits_per_block && !unpaced {
+        now_ns()
+    } else {
+        0
+    };
     let mut status = block.status;
     let timing = BlockMeta {
         frames: block.frames as u32,
@@ -158,8 +162,15 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
 
     let output_empty;
     if waits_per_block {
+        let mut asked = false;
         if !draining {
-            push_meta(r, status, delivered, timing, false);
+            if unpaced && delivered {
+                // (Streams with input waited for a slot in `push_input`.)
+                if let Some(m) = r.meta.as_ref() {
+                    wait_for_client(sig, Limit::Unbounded, || m.slots() > 0);
+                }
+            }
+            asked = push_meta(r, status, delivered, timing, false);
             // The client must hear of this block now, not after the wait.
             sig.bump_and_wake_blocks();
         }
@@ -168,7 +179,7 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         } else {
             Limit::Until(sync_deadline(began, block.frames, r.sample_rate))
         };
-        output_empty = output_in_turn(r, sig, silence, draining, limit, block.output);
+        output_empty = output_in_turn(r, sig, silence, draining, asked, limit, block.output);
     } else {
         let (empty, starved, out_status) =
             output_from_queue(r, sig, silence, unpaced, draining, block.output);
@@ -181,7 +192,9 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         // must still hand over the input, with the block marked `output_late`.
         let skip = starved && !draining && r.input.is_none();
         match r.meta.as_ref() {
-            Some(_) if !draining && !skip => push_meta(r, status, delivered, timing, starved),
+            Some(_) if !draining && !skip => {
+                push_meta(r, status, delivered, timing, starved);
+            }
             Some(_) if skip => r.carried |= status,
             Some(_) => {}
             None => sig.add_flags(status),
@@ -249,9 +262,18 @@ fn push_input(
 }
 
 /// Queues the block's metadata for the client (callback streams), or
-/// carries its status to the next block when the ring is full.
-fn push_meta(r: &mut RingsRt, status: u32, delivered: bool, timing: BlockMeta, output_late: bool) {
-    let Some(meta) = r.meta.as_mut() else { return };
+/// carries its status to the next block when the ring is full. Returns
+/// whether the client was asked for the block.
+fn push_meta(
+    r: &mut RingsRt,
+    status: u32,
+    delivered: bool,
+    timing: BlockMeta,
+    output_late: bool,
+) -> bool {
+    let Some(meta) = r.meta.as_mut() else {
+        return false;
+    };
     let all = status | r.carried;
     if delivered && meta.slots() > 0 {
         let _ = meta.push(BlockMeta {
@@ -260,20 +282,25 @@ fn push_meta(r: &mut RingsRt, status: u32, delivered: bool, timing: BlockMeta, o
             ..timing
         });
         r.carried = 0;
+        true
     } else {
         r.carried = all;
+        false
     }
 }
 
 /// Output of a block the client was just asked for: waits for it within
 /// `limit`. What does not come in time is silence, an underflow reported
-/// with the next block, and (synchronous mode) dropped when it comes.
-/// Returns whether the output queue is empty afterwards.
+/// with the next block, and (synchronous mode) dropped when it comes. A
+/// block the client was not asked for (its queue was full: it is far
+/// behind) is silence at once and owes nothing. Returns whether the output
+/// queue is empty afterwards.
 fn output_in_turn(
     r: &mut RingsRt,
     sig: &Signals,
     silence: u8,
     draining: bool,
+    asked: bool,
     limit: Limit,
     output: Option<&mut [u8]>,
 ) -> bool {
@@ -292,6 +319,14 @@ fn output_in_turn(
         }
         c.slots() >= wanted
     };
+    if !asked && !draining {
+        // Only what is owed may be dropped; what else is queued answers
+        // blocks still to come.
+        ready(cons);
+        out.fill(silence);
+        r.carried |= sys::paOutputUnderflow as u32;
+        return cons.is_empty();
+    }
     if !ready(cons) && !draining {
         wait_for_client(sig, limit, || ready(cons));
     }

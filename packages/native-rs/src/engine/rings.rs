@@ -11,6 +11,10 @@ use rtrb::{Consumer, Producer, RingBuffer};
 /// Blocks the rings of a callback stream hold beyond the cushion.
 pub const RING_BLOCKS: usize = 32;
 
+/// Blocks the output ring of a callback stream holds beyond its metadata
+/// ring (see `callback_rings`).
+pub const OUTPUT_SPARE_BLOCKS: usize = 2;
+
 /// The most memory the rings of one stream may take. Allocation failures
 /// abort a Rust process, so sizes from JavaScript (block size, cushion,
 /// latency × rate) are checked against this first.
@@ -25,7 +29,7 @@ pub fn ring_frames(
     ring_frames: usize,
 ) -> Option<usize> {
     if callback {
-        (RING_BLOCKS + cushion as usize).checked_mul(block_frames)
+        (RING_BLOCKS + OUTPUT_SPARE_BLOCKS + cushion as usize).checked_mul(block_frames)
     } else {
         Some(ring_frames.max(block_frames))
     }
@@ -70,7 +74,11 @@ pub fn callback_rings(
     let blocks = RING_BLOCKS + cushion as usize;
     let frames = blocks * block_frames;
     let (ip, ic) = split(in_frame * frames);
-    let (op, oc) = split(out_frame * frames);
+    // Room for an answer to every block the client can have been asked for
+    // (the metadata ring) plus the one it is working on and the one being
+    // played: in synchronous mode, answers to blocks given up on wait here
+    // until the audio thread drops them, and none may be refused.
+    let (op, oc) = split(out_frame * (blocks + OUTPUT_SPARE_BLOCKS) * block_frames);
     let (mp, mc) = RingBuffer::<BlockMeta>::new(blocks);
     let rt = RingsRt {
         input: ip,

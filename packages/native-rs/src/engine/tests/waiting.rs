@@ -28,13 +28,32 @@ fn play_on_thread(
     frames: usize,
     calls: usize,
 ) -> thread::JoinHandle<(Vec<u8>, AudioThread)> {
+    play_paced_on_thread(rig, frames, calls, false)
+}
+
+/// [`play_on_thread`], with the calls `paced` at the sample rate (as a
+/// device with a clock makes them) or back to back.
+fn play_paced_on_thread(
+    rig: Rig,
+    frames: usize,
+    calls: usize,
+    paced: bool,
+) -> thread::JoinHandle<(Vec<u8>, AudioThread)> {
     let moved = AudioThread(rig);
+    let period = Duration::from_secs_f64(frames as f64 / RATE);
     thread::spawn(move || {
         let mut rig = moved.into_rig();
         let out_frame = rig.frame_bytes.1;
         let mut played = Vec::new();
         let mut out = vec![0u8; frames * out_frame];
-        for _ in 0..calls {
+        let t0 = Instant::now();
+        for k in 0..calls {
+            if paced {
+                let due = t0 + period * k as u32;
+                while Instant::now() < due {
+                    thread::sleep(Duration::from_micros(200));
+                }
+            }
             rig.call(None, Some(&mut out), frames);
             played.extend_from_slice(&out);
         }
@@ -225,7 +244,7 @@ fn a_synchronous_callback_answers_its_own_block_within_the_deadline() {
 
 #[test]
 fn a_late_synchronous_block_is_silence_dropped_when_it_comes_and_reported_next() {
-    let frames = 96; // 2 ms at 48 kHz: the deadline is 1.6 ms
+    let frames = 960; // 20 ms at 48 kHz: the deadline is 16 ms
     let deadline = Duration::from_secs_f64(frames as f64 / RATE * SYNC_DEADLINE_SHARE);
     let (rig, mut client) = callback_rig(0, 2, 0, 0, frames);
     let signals = rig.signals.clone();
@@ -344,4 +363,42 @@ fn waiting_paths_do_not_allocate() {
         client.write_from(&block);
     }
     assert_eq!(allocs, 0, "the audio callback allocated while waiting");
+}
+
+#[test]
+fn a_synchronous_client_far_behind_catches_up_without_lasting_silence() {
+    let frames = 96; // 2 ms at 48 kHz: the deadline is 1.6 ms
+    let (rig, mut client) = callback_rig(0, 2, 0, 0, frames);
+    let signals = rig.signals.clone();
+    let calls = RING_BLOCKS * 4;
+    let audio = play_paced_on_thread(rig, frames, calls, true);
+    // Away for longer than the queue of blocks (RING_BLOCKS × 2 ms) lasts,
+    // and back well before the end.
+    thread::sleep(Duration::from_millis(100));
+    let mut answered = 0u32;
+    while !audio.is_finished() {
+        if client.next_block(&mut []).is_some() {
+            answered += 1;
+            client.write_from(&pattern(frames * 2, answered as u8));
+            signals.client_progress();
+        } else {
+            thread::yield_now();
+        }
+    }
+    let (played, _) = join(audio);
+    let block = frames * 2;
+    let map: String = played
+        .chunks(block)
+        .map(|b| if b.iter().any(|&x| x != 0) { '#' } else { '.' })
+        .collect();
+    assert!(answered > RING_BLOCKS as u32, "{map}");
+    // Back in time: the last blocks are the client's answers. (A block
+    // answered late on a loaded machine may still be silence; what must not
+    // happen is silence that lasts, from answers shifted against blocks.)
+    let tail = played.chunks(block).skip(calls - RING_BLOCKS);
+    let sounding = tail.filter(|b| b.iter().any(|&x| x != 0)).count();
+    assert!(
+        sounding >= RING_BLOCKS * 3 / 4,
+        "{map}: {sounding} of the last {RING_BLOCKS} blocks sound"
+    );
 }
