@@ -135,10 +135,14 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         // Found unpaced at run time: the cushion has no purpose any more.
         r.priming_left = 0;
     }
-    let unpaced = r.pacing.unpaced;
+    // Priming blocks (`primeOutputBuffersUsingStreamCallback`) may be asked
+    // for inside `Pa_StartStream`, on whose return the program waits: never
+    // wait for the program then.
+    let priming = block.status & sys::paPrimingOutput as u32 != 0;
+    let unpaced = r.pacing.unpaced && !priming;
     let callback = r.meta.is_some();
     // Callback streams that hand each block over and wait for its output.
-    let waits_per_block = callback && (unpaced || r.cushion == 0);
+    let waits_per_block = callback && !priming && (unpaced || r.cushion == 0);
     // The synchronous deadline counts from the callback's start (a clock
     // read, taken only when it is needed).
     let began = if waits_per_block && !unpaced {

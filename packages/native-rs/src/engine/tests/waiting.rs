@@ -402,3 +402,24 @@ fn a_synchronous_client_far_behind_catches_up_without_lasting_silence() {
         "{map}: {sounding} of the last {RING_BLOCKS} blocks sound"
     );
 }
+
+#[test]
+fn priming_blocks_never_wait_for_the_program() {
+    // Unpaced and synchronous: priming is asked for inside Pa_StartStream,
+    // which the program waits on, so these blocks must not wait for it.
+    for (cushion, unpaced) in [(2, true), (0, false)] {
+        let (rig, _client) = callback_rig_paced(0, 2, 0, cushion, 16, unpaced);
+        let moved = AudioThread(rig);
+        let audio = thread::spawn(move || {
+            let mut rig = moved.into_rig();
+            let mut out = vec![9u8; 32];
+            for _ in 0..4 {
+                rig.call_with_status(None, Some(&mut out), 16, sys::paPrimingOutput);
+            }
+            out
+        });
+        let t0 = Instant::now();
+        assert_silent(&join(audio), 0);
+        assert!(t0.elapsed() < Duration::from_secs(1), "cushion {cushion}");
+    }
+}
