@@ -222,6 +222,10 @@ const childEnv = { ...process.env, ...info.env, JACK_DEFAULT_SERVER: SERVER_NAME
 const machine = machineInfo(python);
 machine.jackd = `${machine.jackd}: \`${jackdCommand(info.jack.pid)}\``;
 machine.privateShm = process.env.SOUNDDEVICE_BENCH_PRIVATE_SHM === '1';
+if (config.nodeRoot) {
+  const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: config.nodeRoot, encoding: 'utf8' }).stdout.trim();
+  machine.commit = `${rev || '?'} (the built packages of ${config.nodeRoot}, through --node-root; the bench code from ${machine.commit})`;
+}
 
 function jackdCommand(pid) {
   try {
