@@ -3,20 +3,15 @@
  * both sides, in every sample format. No sample is silence, so a signal's
  * first and last frames can be found in what a device captured.
  */
-import type { DType } from '@sounddevice/raw';
+import { DTYPES, type ArrayDType, sampleSize } from '@sounddevice/raw';
 
 /** Every sample format of the two libraries (float64 only where arrays are converted). */
-export type AnyDType = DType | 'float64';
+export type AnyDType = ArrayDType;
 
-export const BYTES: Readonly<Record<AnyDType, number>> = {
-  float64: 8,
-  float32: 4,
-  int32: 4,
-  int24: 3,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-};
+/** Bytes per sample of each format (the library's own table, plus float64). */
+export const BYTES: Readonly<Record<AnyDType, number>> = Object.freeze(
+  Object.fromEntries([...DTYPES.map((d) => [d, sampleSize(d)]), ['float64', 8]]) as Record<AnyDType, number>,
+);
 
 /** The byte silence is made of (uint8 is offset binary). */
 export function silenceByte(dtype: AnyDType): number {

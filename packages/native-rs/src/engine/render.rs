@@ -5,7 +5,7 @@
 use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
 use super::signals::{now_ns, Signals};
-use super::waiting::{released, sync_deadline, wait_for_client, Limit, Pacing};
+use super::waiting::{released, wait_for_client, Limit, Pacing};
 use portaudio_sys as sys;
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -49,8 +49,6 @@ pub struct RingsRt {
     /// Output bytes of synchronous blocks given up on: dropped when they
     /// arrive, so later blocks keep their place.
     pub owed: usize,
-    /// The sample rate asked for (the synchronous deadline).
-    pub sample_rate: f64,
 }
 
 /// Whole-buffer playback/recording state owned by the audio thread.
@@ -102,6 +100,9 @@ impl RtContext {
                 r.discard_output();
             }
             r.pacing.reset();
+            self.signals
+                .unpaced
+                .store(r.pacing.unpaced, Ordering::Release);
             r.priming_left = if r.pacing.unpaced { 0 } else { r.cushion };
             r.since_wake = 0;
             r.carried = 0;
@@ -181,7 +182,7 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         let limit = if unpaced {
             Limit::Unbounded
         } else {
-            Limit::Until(sync_deadline(began, block.frames, r.sample_rate))
+            Limit::Until(r.pacing.sync_deadline(began, block.frames))
         };
         output_empty = output_in_turn(r, sig, silence, draining, asked, limit, block.output);
     } else {
@@ -212,7 +213,7 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     if waits_per_block {
         r.since_wake = 0;
         sig.bump();
-    } else if r.since_wake >= r.batch || sig.waiters.load(Ordering::Relaxed) > 0 {
+    } else if r.since_wake >= r.batch || sig.io_waiters() {
         r.since_wake = 0;
         sig.bump_and_wake_blocks();
     } else {
@@ -416,7 +417,7 @@ fn process_buffers(b: &mut BuffersRt, sig: &Signals, silence: u8, block: Block<'
     }
     sig.add_flags(block.status);
     sig.frames.fetch_add(block.frames as u64, Ordering::Relaxed);
-    if sig.waiters.load(Ordering::Relaxed) > 0 {
+    if sig.io_waiters() {
         sig.bump_and_wake_blocks();
     } else {
         sig.bump();

@@ -69,7 +69,6 @@ pub fn callback_rings(
     cushion: u32,
     block_frames: usize,
     pacing: Pacing,
-    sample_rate: f64,
 ) -> (RingsRt, ClientSide) {
     let blocks = RING_BLOCKS + cushion as usize;
     let frames = blocks * block_frames;
@@ -91,7 +90,6 @@ pub fn callback_rings(
         carried: 0,
         pacing,
         owed: 0,
-        sample_rate,
     };
     let client = ClientSide {
         input: ic,
@@ -109,7 +107,6 @@ pub fn blocking_rings(
     out_frame: usize,
     ring_frames: usize,
     pacing: Pacing,
-    sample_rate: f64,
 ) -> (RingsRt, ClientSide) {
     let (ip, ic) = split(in_frame * ring_frames);
     let (op, oc) = split(out_frame * ring_frames);
@@ -124,7 +121,6 @@ pub fn blocking_rings(
         carried: 0,
         pacing,
         owed: 0,
-        sample_rate,
     };
     let client = ClientSide {
         input: ic,

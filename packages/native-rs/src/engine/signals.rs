@@ -66,9 +66,6 @@ pub struct Signals {
     pub abort_requested: AtomicBool,
     /// A panic was caught on the audio thread; the stream was aborted.
     pub panicked: AtomicBool,
-    /// Number of blocking waiters: while non-zero the audio thread wakes on
-    /// every block instead of every batch.
-    pub waiters: AtomicU32,
     /// A notification to JavaScript is queued and not yet drained.
     pub notify_pending: AtomicBool,
     /// Frames processed by the audio thread since start.
@@ -93,8 +90,9 @@ pub struct Signals {
     /// `stop`/`abort`/`close` is about to call PortAudio: the audio thread
     /// must not wait for the client any more (PortAudio waits for it).
     pub halt: AtomicBool,
-    /// Blocking reads / writes currently waiting (the audio thread never
-    /// waits for one direction while the client waits on the other).
+    /// Blocking reads / writes in progress: while any, the audio thread
+    /// wakes on every block instead of every batch, and (unpaced devices)
+    /// never waits for one direction while the client waits on the other.
     pub readers_waiting: AtomicU32,
     pub writers_waiting: AtomicU32,
     /// Set once the client read input (blocking mode) since start.
@@ -186,6 +184,26 @@ impl Signals {
         if self.rt_waiting.load(Ordering::SeqCst) {
             atomic_wait::wake_all(&self.client_seq);
         }
+    }
+
+    /// True while a blocking read or write is in progress.
+    #[inline]
+    pub fn io_waiters(&self) -> bool {
+        self.readers_waiting.load(Ordering::Relaxed) + self.writers_waiting.load(Ordering::Relaxed)
+            > 0
+    }
+
+    /// `CallbackStop`: play what is queued, then complete. Wakes the audio
+    /// thread if it waits for the client.
+    pub fn request_stop(&self) {
+        self.stop_requested.store(true, Ordering::Release);
+        self.client_progress();
+    }
+
+    /// `CallbackAbort`: complete at once, dropping queued output.
+    pub fn request_abort(&self) {
+        self.abort_requested.store(true, Ordering::Release);
+        self.client_progress();
     }
 
     /// Makes the audio thread stop waiting for the client, now and until

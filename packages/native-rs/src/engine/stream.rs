@@ -88,18 +88,42 @@ pub struct Stream {
 /// (`pa::pacing`).
 fn devices_unpaced(config: &Config) -> Result<bool> {
     let pa = library::initialized()?;
-    let dirs = [
+    let used = [
         (config.input.as_ref(), Direction::Capture),
         (config.output.as_ref(), Direction::Playback),
     ];
-    let used: Vec<_> = dirs
+    let mut used = used
         .iter()
         .filter_map(|(d, dir)| d.map(|d| (d.device, *dir)))
-        .collect();
-    Ok(!used.is_empty()
-        && used
-            .iter()
-            .all(|(device, dir)| device_pacing::device_is_unpaced(pa, *device, *dir)))
+        .peekable();
+    Ok(used.peek().is_some()
+        && used.all(|(device, dir)| device_pacing::device_is_unpaced(pa, device, dir)))
+}
+
+/// [`Stream::client`]: the locked client side; on release it reports the
+/// client's progress to an audio thread that may be waiting for it.
+pub struct ClientGuard<'a> {
+    guard: MutexGuard<'a, ClientSide>,
+    signals: &'a Signals,
+}
+
+impl std::ops::Deref for ClientGuard<'_> {
+    type Target = ClientSide;
+    fn deref(&self) -> &ClientSide {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for ClientGuard<'_> {
+    fn deref_mut(&mut self) -> &mut ClientSide {
+        &mut self.guard
+    }
+}
+
+impl Drop for ClientGuard<'_> {
+    fn drop(&mut self) {
+        self.signals.client_progress();
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -185,23 +209,17 @@ impl Stream {
         let known_unpaced = devices_unpaced(&config)?;
         signals.unpaced.store(known_unpaced, Ordering::Release);
         let pacing = Pacing::new(known_unpaced, config.sample_rate, block_frames);
-        let rate = config.sample_rate;
         let (mode, client, cushion, is_callback) = match config.mode {
             Mode::Callback { cushion } => {
                 let (rt, client) =
-                    callback_rings(in_frame, out_frame, cushion, block_frames, pacing, rate);
+                    callback_rings(in_frame, out_frame, cushion, block_frames, pacing);
                 // An unpaced device has no use for a cushion (`waiting`).
                 let cushion = if known_unpaced { 0 } else { cushion };
                 (RtMode::Rings(rt), client, cushion, true)
             }
             Mode::Blocking { ring_frames } => {
-                let (rt, client) = blocking_rings(
-                    in_frame,
-                    out_frame,
-                    ring_frames.max(block_frames),
-                    pacing,
-                    rate,
-                );
+                let (rt, client) =
+                    blocking_rings(in_frame, out_frame, ring_frames.max(block_frames), pacing);
                 (RtMode::Rings(rt), client, 0, false)
             }
             Mode::Buffers { play, rec } => {
@@ -404,7 +422,7 @@ impl Stream {
         {
             return;
         }
-        sig.stop_requested.store(true, Ordering::Release);
+        sig.request_stop();
         let rate = if self.info.sample_rate > 0.0 {
             self.info.sample_rate
         } else {
@@ -604,8 +622,13 @@ impl Stream {
         lock(&self.client).release_rings();
     }
 
-    pub fn client(&self) -> MutexGuard<'_, ClientSide> {
-        lock(&self.client)
+    /// The client's ends of the rings, locked. Releasing them tells the
+    /// audio thread that the client may have moved data (`waiting`).
+    pub fn client(&self) -> ClientGuard<'_> {
+        ClientGuard {
+            guard: lock(&self.client),
+            signals: &self.signals,
+        }
     }
 
     /// Blocking read of exactly `dst.len()` bytes (whole frames). Returns
@@ -651,9 +674,9 @@ impl Stream {
     ) -> Result<()> {
         let sig = &self.signals;
         let epoch = sig.cancel_epoch.load(Ordering::Acquire);
-        sig.waiters.fetch_add(1, Ordering::AcqRel);
+        // (Counted before the first step, whose progress report wakes an
+        // audio thread that may now have to stop waiting for the other side.)
         waiting.fetch_add(1, Ordering::SeqCst);
-        sig.client_progress();
         let result = (|| {
             let mut done = 0;
             loop {
@@ -661,11 +684,7 @@ impl Stream {
                 if sig.shutdown.load(Ordering::Acquire) {
                     return Err(closed_error());
                 }
-                let moved = step(&mut self.client(), done);
-                if moved > 0 {
-                    done += moved;
-                    sig.client_progress();
-                }
+                done += step(&mut self.client(), done);
                 if done >= total {
                     return Ok(());
                 }
@@ -690,8 +709,6 @@ impl Stream {
             }
         })();
         waiting.fetch_sub(1, Ordering::SeqCst);
-        sig.waiters.fetch_sub(1, Ordering::AcqRel);
-        sig.client_progress();
         result
     }
 

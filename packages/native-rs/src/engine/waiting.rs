@@ -75,13 +75,6 @@ pub fn wait_for_client(sig: &Signals, limit: Limit, mut ready: impl FnMut() -> b
     answered
 }
 
-/// The deadline of a synchronous callback for a block of `frames` that
-/// began at `began` ([`now_ns`]).
-pub fn sync_deadline(began: u64, frames: usize, sample_rate: f64) -> u64 {
-    let block_ns = frames as f64 / sample_rate.max(1.0) * 1e9;
-    began + (block_ns * SYNC_DEADLINE_SHARE) as u64
-}
-
 /// Whether the device keeps time, as the audio thread sees it: known at
 /// open time (`pa::pacing`), or found when blocks come faster than the
 /// clock allows. A paced device cannot run ahead of the wall clock by more
@@ -145,6 +138,13 @@ impl Pacing {
         self.unpaced = self.known_unpaced;
         self.first_block_at = 0;
         self.frames = 0;
+    }
+
+    /// The deadline of a synchronous callback for a block of `frames` that
+    /// began at `began` ([`now_ns`]).
+    pub fn sync_deadline(&self, began: u64, frames: usize) -> u64 {
+        let block_ns = frames as f64 / self.sample_rate.max(1.0) * 1e9;
+        began + (block_ns * SYNC_DEADLINE_SHARE) as u64
     }
 
     /// Called for each block before it is processed; returns true when the

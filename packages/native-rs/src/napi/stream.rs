@@ -213,9 +213,7 @@ impl NativeStream {
     #[napi]
     pub fn read_now(&self, mut buffer: Uint8ArraySlice) -> u32 {
         // SAFETY: borrowed for this synchronous call on the JS thread.
-        let n = self.inner.client().read_into(unsafe { buffer.as_mut() });
-        self.inner.signals.client_progress();
-        n as u32
+        self.inner.client().read_into(unsafe { buffer.as_mut() }) as u32
     }
 
     /// Writes without waiting; returns the bytes accepted (whole frames).
@@ -225,9 +223,7 @@ impl NativeStream {
             .signals
             .output_started
             .store(true, Ordering::Relaxed);
-        let n = self.inner.client().write_from(&buffer);
-        self.inner.signals.client_progress();
-        n as u32
+        self.inner.client().write_from(&buffer) as u32
     }
 
     /// Reads `buffer.byteLength` bytes, waiting on the thread pool.
@@ -277,10 +273,7 @@ impl NativeStream {
         // SAFETY: both views are borrowed for this synchronous call on the
         // JS thread that owns them.
         let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
-        let block = self.inner.client().next_block(indata);
-        // Room was made in the input ring (the audio thread may wait for it).
-        self.inner.signals.client_progress();
-        match block {
+        match self.inner.client().next_block(indata) {
             Some(b) if meta.len() >= 5 => {
                 meta[0] = b.frames as f64;
                 meta[1] = b.status as f64;
@@ -299,9 +292,7 @@ impl NativeStream {
     /// Callback streams: queues one block of output; returns bytes accepted.
     #[napi]
     pub fn push_block(&self, outdata: Uint8ArraySlice) -> u32 {
-        let n = self.inner.client().write_from(&outdata);
-        self.inner.signals.client_progress();
-        n as u32
+        self.inner.client().write_from(&outdata) as u32
     }
 
     /// True when the device runs faster than real time (file and null
@@ -334,21 +325,13 @@ impl NativeStream {
     /// `CallbackStop`: play what is queued, then finish.
     #[napi]
     pub fn request_stop(&self) {
-        self.inner
-            .signals
-            .stop_requested
-            .store(true, Ordering::Release);
-        self.inner.signals.client_progress();
+        self.inner.signals.request_stop();
     }
 
     /// `CallbackAbort`: finish at once, dropping queued output.
     #[napi]
     pub fn request_abort(&self) {
-        self.inner
-            .signals
-            .abort_requested
-            .store(true, Ordering::Release);
-        self.inner.signals.client_progress();
+        self.inner.signals.request_abort();
     }
 
     #[napi(getter)]

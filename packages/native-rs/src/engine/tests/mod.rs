@@ -185,7 +185,6 @@ fn callback_rig_paced(
         cushion,
         block_frames,
         Pacing::fixed(unpaced, RATE),
-        RATE,
     );
 
     (
@@ -218,7 +217,6 @@ fn blocking_rig_paced(
         out_frame,
         ring_frames,
         Pacing::fixed(unpaced, RATE),
-        RATE,
     );
     (
         Rig::new(in_frame, out_frame, silence, RtMode::Rings(rt)),
@@ -561,7 +559,7 @@ fn seq_bumps_once_per_callback_and_a_batch_wakes_sleepers() {
     rx.recv_timeout(TIMEOUT).expect("woken after a batch");
 
     // With a blocking waiter registered, every block wakes.
-    rig.signals.waiters.store(1, Ordering::Release);
+    rig.signals.readers_waiting.store(1, Ordering::Release);
     let seen = rig.seq();
     let sig = rig.signals.clone();
     let (tx, rx) = mpsc::channel();
@@ -988,7 +986,7 @@ fn callback_mode_callbacks_do_not_allocate() {
         });
     }
     // A blocking waiter registered: a wake-up on every block.
-    rig.signals.waiters.store(1, Ordering::Release);
+    rig.signals.readers_waiting.store(1, Ordering::Release);
     while client.next_block(&mut indata).is_some() {}
     for _ in 0..N {
         allocs += allocations_during(|| {
@@ -1026,7 +1024,7 @@ fn blocking_mode_callbacks_do_not_allocate() {
         // Round 1: the client stalls (overflow and underflow flags);
         // round 2: with a registered waiter.
         rig.signals
-            .waiters
+            .readers_waiting
             .store(u32::from(round == 2), Ordering::Release);
         client.write_from(&block);
         for _ in 0..N {
@@ -1079,7 +1077,7 @@ fn buffers_mode_callbacks_do_not_allocate() {
         let mut allocs = 0;
         for k in 0..N {
             rig.signals
-                .waiters
+                .readers_waiting
                 .store(u32::from(k % 2 == 0), Ordering::Release);
             allocs += allocations_during(|| {
                 assert_eq!(rig.call(Some(&input), Some(&mut out), frames), CONTINUE);
@@ -1142,7 +1140,7 @@ fn read_blocking_wakes_as_callbacks_deliver_input() {
     });
     for block in &blocks {
         wait_until("the reader waits", || {
-            stream.signals.waiters.load(Ordering::Acquire) == 1
+            stream.signals.readers_waiting.load(Ordering::Acquire) == 1
         });
         thread::sleep(Duration::from_millis(10));
         assert_eq!(rig.call(Some(block), None, frames), CONTINUE);
@@ -1150,7 +1148,7 @@ fn read_blocking_wakes_as_callbacks_deliver_input() {
     let (r, dst) = rx.recv_timeout(TIMEOUT).expect("read_blocking returned");
     assert_eq!(r, Ok(false));
     assert_eq!(dst, blocks.concat());
-    assert_eq!(stream.signals.waiters.load(Ordering::Acquire), 0);
+    assert_eq!(stream.signals.readers_waiting.load(Ordering::Acquire), 0);
 }
 
 #[test]
@@ -1191,7 +1189,7 @@ fn stop_and_cancel_wake_blocked_readers() {
             tx.send(reader.read_blocking(&mut dst)).unwrap();
         });
         wait_until("the reader waits", || {
-            stream.signals.waiters.load(Ordering::Acquire) == 1
+            stream.signals.readers_waiting.load(Ordering::Acquire) == 1
         });
         thread::sleep(Duration::from_millis(10));
         rx
@@ -1215,7 +1213,7 @@ fn stop_and_cancel_wake_blocked_readers() {
         Err(Error::Unavailable(text)) => assert!(text.contains("aborted"), "{text}"),
         other => panic!("unexpected {other:?}"),
     }
-    assert_eq!(stream.signals.waiters.load(Ordering::Acquire), 0);
+    assert_eq!(stream.signals.readers_waiting.load(Ordering::Acquire), 0);
 }
 
 #[test]
