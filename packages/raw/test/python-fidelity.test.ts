@@ -17,6 +17,7 @@ import {
   RawInputStream,
   RawOutputStream,
   RawStream,
+  WasapiSettings,
   _native,
   checkOutputSettings,
   defaults,
@@ -136,6 +137,22 @@ describe('[input, output] pairs on one-way streams pick their half', () => {
     expect(input.channels).toBe(1);
     expect(input.dtype).toBe('int16');
     await input.close();
+  });
+
+  it('extraSettings pairs: only the half of the direction reaches PortAudio', async () => {
+    // WASAPI settings on a JACK device are refused by PortAudio (-9984), so
+    // which half was used shows.
+    const wasapi = new WasapiSettings({ exclusive: true });
+    const out = new RawOutputStream({ ...JACK, channels: 1, extraSettings: [wasapi, null] });
+    await out.close();
+    let error: unknown;
+    try {
+      new RawOutputStream({ ...JACK, channels: 1, extraSettings: [null, wasapi] }).closeSync();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PortAudioError);
+    expect((error as PortAudioError).code).toBe(-9984);
   });
 });
 
