@@ -23,6 +23,9 @@ Run '${PROGRAM} <command> --help' for a command's options.
 
 Environment:
   SOUNDDEVICE_DEBUG_STACK=1  print stack traces with error messages
+  SOUNDDEVICE_DEBUG=1        show the audio libraries' own messages (ALSA, JACK)
+  NO_COLOR=1                 no colour codes (colour goes to terminals only anyway)
+  FORCE_COLOR=1              colour codes even into a pipe (FORCE_COLOR=0: none)
 `;
 
 /**
