@@ -20,6 +20,8 @@ export default defineConfig([
     // The same entry as CJS, with the ES-module-only dependencies bundled in.
     entry: ['src/index.ts'],
     format: ['cjs'],
+    // import.meta.url (resolving @sounddevice/raw for diagnose.ts's child process) in CJS.
+    shims: true,
     dts: true,
     clean: false,
     sourcemap: true,
