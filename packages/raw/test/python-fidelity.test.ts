@@ -39,7 +39,9 @@ describe('`await using` is Python\'s `with`', () => {
     const frames = 24_000;
     let outer: RawOutputStream | undefined;
     {
-      await using s = new RawOutputStream({ ...JACK, channels: 1, dtype: 'float32' }).start();
+      // latency 1 s: the engine's ring holds all of the 0.5 s written, so it
+      // is still queued when the scope ends, however busy the machine is.
+      await using s = new RawOutputStream({ ...JACK, channels: 1, dtype: 'float32', latency: 1 }).start();
       outer = s;
       expect(s.active).toBe(true); // start() returned the started stream
       await s.write(Buffer.alloc(frames * 4, 0x3e));
@@ -52,7 +54,7 @@ describe('`await using` is Python\'s `with`', () => {
 
   it('an explicit close() still aborts: queued output is dropped', async () => {
     const frames = 24_000;
-    const s = new RawOutputStream({ ...JACK, channels: 1, dtype: 'float32' }).start();
+    const s = new RawOutputStream({ ...JACK, channels: 1, dtype: 'float32', latency: 1 }).start();
     await s.write(Buffer.alloc(frames * 4, 0x3e));
     await s.close();
     expect(s.framesProcessed).toBeLessThan(frames);
