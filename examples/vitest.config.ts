@@ -1,13 +1,8 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// A testbed folder (vfile_out/vfile_in files) and JACK server of our own, so
-// that other packages' tests running at the same time on this machine can
-// neither overwrite our files nor put xruns into our JACK graph. The
-// testbed's usual variables still override these.
-process.env.SOUNDDEVICE_TESTBED_DIR ??= join(tmpdir(), 'sounddevice-testbed-examples');
-process.env.SOUNDDEVICE_TESTBED_SERVER ??= 'sounddevice-examples';
+// The testbed's globalSetup gives this run a folder and JACK server of its own
+// (sounddevice-test-<pid>), so other packages' tests and other programs on this
+// machine can neither overwrite our files nor put xruns into our JACK graph.
 
 export default defineConfig({
   test: {

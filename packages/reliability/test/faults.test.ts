@@ -16,15 +16,22 @@
  * rounds with SIGKILL.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_PATTERN, count, fixture, testbed } from './helpers.js';
 
-/** The private server's name: never the testbed's, never another package's. */
-const SERVER = 'sounddevice-reliability-fault';
+/**
+ * The private server's name: never the testbed's, never another package's,
+ * never another checkout's (a hash of this folder). Stable across runs on
+ * purpose: this server is SIGKILLed, and JACK frees a killed server's entry in
+ * its registry (8 entries) only when a server of the same name starts again.
+ */
+const SERVER = `sounddevice-reliability-fault-${createHash('sha256').update(fileURLToPath(import.meta.url)).digest('hex').slice(0, 8)}`;
 
 /** A JACK dummy server of this test's own, started, killed and restarted at will. */
 class PrivateJack {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTestbedCommand } from './index.js';
+import { jackServerRunning, runTestbedCommand } from './index.js';
 import { parseTestbedArgs } from './cli-args.js';
 import { isAlive } from './proc.js';
 import { privateServerName, saveTestbedEnv, tempDir } from './test-utils.js';
@@ -19,13 +19,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runTestbedCommand(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
+  const code = await runTestbedCommand(
+    argv,
+    {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+    },
+    env,
+  );
   return { code, out, err };
 }
 
@@ -72,6 +76,45 @@ describe('runTestbedCommand', () => {
     expect(stopped.out).toBe(`stopped jackd (pid ${pid})\n`);
     expect(isAlive(pid)).toBe(false);
     expect((await run(['stop', '--dir', dir])).out).toMatch(/no JACK server started by the testbed/);
+  });
+
+  it('start, status, env and stop honour SOUNDDEVICE_TESTBED_DIR and SOUNDDEVICE_TESTBED_SERVER', async () => {
+    const envDir = tempDir('cli-env');
+    const envServer = privateServerName('cli-env');
+    const env = { SOUNDDEVICE_TESTBED_DIR: envDir, SOUNDDEVICE_TESTBED_SERVER: envServer };
+    try {
+      const started = await run(['start', '--period', '256'], env);
+      expect(started.err).toBe('');
+      expect(started.code).toBe(0);
+      expect(started.out).toContain(`dir:          ${envDir}\n`);
+      expect(started.out).toMatch(new RegExp(`^JACK "${envServer}": running \\(started by the testbed, pid \\d+\\)`, 'm'));
+      // The hint works in a shell without the variables, too.
+      expect(started.out).toContain(`env --dir ${envDir} --server ${envServer})`);
+      const pid = Number(/pid (\d+)/.exec(started.out)?.[1]);
+      expect(isAlive(pid)).toBe(true);
+      expect(await jackServerRunning({ serverName: envServer })).toBe(true);
+      expect(existsSync(path.join(envDir, 'asound.conf'))).toBe(true);
+      const status = await run(['status'], env);
+      expect(status.out).toMatch(new RegExp(`^JACK "${envServer}": running \\(started by the testbed, pid ${pid}\\)`, 'm'));
+      const exported = await run(['env'], env);
+      expect(exported.out).toContain(`export ALSA_CONFIG_PATH=${path.join(envDir, 'asound.conf')}\n`);
+      expect(exported.out).toContain(`export JACK_DEFAULT_SERVER=${envServer}\n`);
+      // --dir and --server win over the variables.
+      const flagged = await run(['env', '--dir', dir, '--server', 'other-name'], env);
+      expect(flagged.out).toContain(`export ALSA_CONFIG_PATH=${path.join(dir, 'asound.conf')}\n`);
+      expect(flagged.out).toContain('export JACK_DEFAULT_SERVER=other-name\n');
+      expect((await run(['stop'], env)).out).toBe(`stopped jackd (pid ${pid})\n`);
+      expect(isAlive(pid)).toBe(false);
+    } finally {
+      await run(['stop'], env);
+      rmSync(envDir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents the variables in its help', async () => {
+    const r = await run(['--help']);
+    expect(r.out).toContain('SOUNDDEVICE_TESTBED_DIR');
+    expect(r.out).toContain('SOUNDDEVICE_TESTBED_SERVER');
   });
 
   const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');

@@ -2,7 +2,7 @@ import { parseTestbedArgs } from './cli-args.js';
 import { shellQuote, testbedEnv } from './env.js';
 import { ensureInstalled } from './install.js';
 import { stopOwnJackd } from './jack-lifecycle.js';
-import { resolveOptions } from './options.js';
+import { defaultTestbedDir, envOverrides, resolveOptions } from './options.js';
 import { startTestbed, testbedStatus } from './testbed.js';
 import type { TestbedInfo } from './types.js';
 
@@ -30,10 +30,15 @@ Options:
   --rate N        JACK sample rate in Hz (default 48000)
   --no-jack       ALSA devices only, no JACK server
   --no-install    never run apt-get
-  --dir D         testbed folder (default <tmpdir>/sounddevice-testbed)
-  --server NAME   JACK server name (default: JACK's default)
+  --dir D         testbed folder (default: $SOUNDDEVICE_TESTBED_DIR, else
+                  <tmpdir>/sounddevice-testbed)
+  --server NAME   JACK server name (default: $SOUNDDEVICE_TESTBED_SERVER, else
+                  $JACK_DEFAULT_SERVER, else JACK's default)
   --in-seconds S  minimum vfile_in length, seconds of stereo float32 at 48 kHz (default 30)
   -h, --help      show this help
+
+Environment: SOUNDDEVICE_TESTBED_DIR and SOUNDDEVICE_TESTBED_SERVER choose the
+folder and server name, as in the vitest setup; --dir and --server win.
 `;
 
 function jackLine(info: TestbedInfo): string {
@@ -57,12 +62,15 @@ function summary(info: TestbedInfo): string {
 
 /**
  * Runs one `sounddevice-testbed` command (`start`, `stop`, `env`, `status`,
- * `--help`) with `argv` as the arguments after the program name. Never throws:
- * errors go to `io.stderr`. Resolves with the exit code (0 ok, 1 failure, 2 usage).
+ * `--help`) with `argv` as the arguments after the program name. The folder and
+ * server name come from `--dir`/`--server`, else from `SOUNDDEVICE_TESTBED_DIR`/
+ * `SOUNDDEVICE_TESTBED_SERVER` in `env`. Never throws: errors go to `io.stderr`.
+ * Resolves with the exit code (0 ok, 1 failure, 2 usage).
  */
 export async function runTestbedCommand(
   argv: readonly string[],
   io: TestbedIO = { stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let parsed;
   try {
@@ -76,12 +84,12 @@ export async function runTestbedCommand(
     return parsed.help || parsed.command === 'help' ? 0 : 2;
   }
   try {
-    const opts = parsed.options;
+    const opts = { ...envOverrides(env), ...parsed.options };
     switch (parsed.command) {
       case 'start': {
         await ensureInstalled(opts);
         const info = await startTestbed(opts);
-        io.stdout.write(`${summary(info)}Use it in a shell with: eval "$(sounddevice-testbed env${envArgs(info, opts.dir !== undefined)})"\n`);
+        io.stdout.write(`${summary(info)}Use it in a shell with: eval "$(sounddevice-testbed env${envArgs(info)})"\n`);
         return 0;
       }
       case 'stop': {
@@ -105,9 +113,9 @@ export async function runTestbedCommand(
   }
 }
 
-/** The `--dir`/`--server` arguments the `env` command needs to describe this testbed. */
-function envArgs(info: TestbedInfo, explicitDir: boolean): string {
-  const dir = explicitDir ? ` --dir ${shellQuote(info.dir)}` : '';
+/** The `--dir`/`--server` arguments the `env` command needs to describe this testbed in any shell. */
+function envArgs(info: TestbedInfo): string {
+  const dir = info.dir === resolveOptions({ dir: defaultTestbedDir() }).dir ? '' : ` --dir ${shellQuote(info.dir)}`;
   const server = info.jack.serverName === undefined ? '' : ` --server ${shellQuote(info.jack.serverName)}`;
   return dir + server;
 }

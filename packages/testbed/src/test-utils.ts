@@ -12,7 +12,13 @@ export function privateServerName(label: string): string {
   return `sdtb-${label}-${process.pid}`;
 }
 
-const KEYS = ['ALSA_CONFIG_PATH', 'JACK_NO_AUDIO_RESERVATION', 'JACK_DEFAULT_SERVER'] as const;
+const KEYS = [
+  'ALSA_CONFIG_PATH',
+  'JACK_NO_AUDIO_RESERVATION',
+  'JACK_DEFAULT_SERVER',
+  'SOUNDDEVICE_TESTBED_DIR',
+  'SOUNDDEVICE_TESTBED_SERVER',
+] as const;
 
 /** Saves the testbed's environment variables; call the returned function to restore them. */
 export function saveTestbedEnv(): () => void {

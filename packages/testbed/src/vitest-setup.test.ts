@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jackServerRunning, startTestbed, stopTestbed, testbedStatus, type TestbedInfo } from './index.js';
 import { takeLease } from './leases.js';
+import { testRunPlace } from './options.js';
 import { isAlive } from './proc.js';
 import { privateServerName, saveTestbedEnv, tempDir } from './test-utils.js';
 import { optionsFromEnv, PROVIDE_KEY, setup, teardown } from './vitest-setup.js';
@@ -32,10 +35,38 @@ async function setupProviding(): Promise<TestbedInfo> {
 
 describe('vitest-setup', () => {
   it('reads overrides from the environment', () => {
-    expect(optionsFromEnv({ SOUNDDEVICE_TESTBED_PERIOD: '64', SOUNDDEVICE_TESTBED_JACK: '0' })).toEqual({
+    expect(optionsFromEnv({ SOUNDDEVICE_TESTBED_PERIOD: '64', SOUNDDEVICE_TESTBED_JACK: '0' }, 4242)).toEqual({
       jack: false,
       jackPeriod: 64,
+      dir: path.join(os.tmpdir(), 'sounddevice-test-4242'),
+      serverName: 'sounddevice-test-4242',
     });
+  });
+
+  it('chooses a private folder and server name unless told otherwise, never the defaults', () => {
+    const tmp = os.tmpdir();
+    // An inherited JACK_DEFAULT_SERVER names the user's own server: not for tests.
+    expect(testRunPlace({ JACK_DEFAULT_SERVER: 'default' }, 77)).toEqual({
+      dir: path.join(tmp, 'sounddevice-test-77'),
+      serverName: 'sounddevice-test-77',
+      private: true,
+    });
+    expect(testRunPlace({ SOUNDDEVICE_TESTBED_DIR: '/x/tb', SOUNDDEVICE_TESTBED_SERVER: 'mine' }, 77)).toEqual({
+      dir: '/x/tb',
+      serverName: 'mine',
+      private: false,
+    });
+    // Runs sharing a folder share its server; runs sharing a server share a folder.
+    const byDir = testRunPlace({ SOUNDDEVICE_TESTBED_DIR: '/x/tb' }, 1);
+    expect(byDir).toEqual(testRunPlace({ SOUNDDEVICE_TESTBED_DIR: '/x/tb/' }, 2));
+    expect(byDir.serverName).toMatch(/^sounddevice-test-dir-[0-9a-f]{8}$/);
+    expect(testRunPlace({ SOUNDDEVICE_TESTBED_DIR: '/x/other' }, 1).serverName).not.toBe(byDir.serverName);
+    expect(testRunPlace({ SOUNDDEVICE_TESTBED_SERVER: 'a/b c' }, 1)).toEqual({
+      dir: path.join(tmp, 'sounddevice-test-server-a_b_c'),
+      serverName: 'a/b c',
+      private: false,
+    });
+    expect(testRunPlace({ SOUNDDEVICE_TESTBED_DIR: '', SOUNDDEVICE_TESTBED_SERVER: '' }, 5).private).toBe(true);
   });
 
   it('teardown stops the server setup started', async () => {
