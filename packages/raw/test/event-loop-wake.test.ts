@@ -126,4 +126,11 @@ describe('the audio thread wakes the event loop itself', () => {
       await stream.close();
     }
   });
+
+  it('streams that fail to open in PortAudio release their handle: the process still exits by itself', async () => {
+    const child = await runNode(fixture('open-fails.mjs'), [], { timeoutMs: 15_000 });
+    expect(child.timedOut).toBe(false);
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ failures: 4 });
+  });
 });

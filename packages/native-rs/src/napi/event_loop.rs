@@ -22,6 +22,7 @@ use napi::sys;
 use std::ffi::{c_void, CStr};
 use std::os::raw::c_int;
 use std::ptr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 type AsyncCb = unsafe extern "C" fn(handle: *mut c_void);
@@ -110,12 +111,15 @@ struct Waker {
     signals: Arc<Signals>,
     /// The handle's memory (`uv_handle_size(UV_ASYNC)` bytes, 16-aligned).
     handle: *mut c_void,
+    /// Set by whoever closes the handle first (shared with the owner, which
+    /// may outlive the waker).
+    closing: Arc<AtomicBool>,
 }
 
 /// The JavaScript thread's owner of a stream's event-loop wake.
 pub struct LoopWake {
     waker: *mut Waker,
-    signals: Arc<Signals>,
+    closing: Arc<AtomicBool>,
 }
 
 impl LoopWake {
@@ -176,8 +180,9 @@ impl LoopWake {
                 notify: notify_ref,
                 context,
                 cleanup: ptr::null_mut(),
-                signals: signals.clone(),
+                signals,
                 handle,
+                closing: Arc::new(AtomicBool::new(false)),
             }));
             *handle.cast::<*mut c_void>() = waker.cast();
             if sys::napi_add_async_cleanup_hook(
@@ -195,14 +200,19 @@ impl LoopWake {
                 handle,
                 send: uv.async_send,
             };
-            Some((LoopWake { waker, signals }, wake))
+            let closing = (*waker).closing.clone();
+            Some((LoopWake { waker, closing }, wake))
         }
     }
 
     /// Stops the wake and closes the handle (JavaScript thread). Idempotent;
     /// a no-op after the environment's cleanup closed it.
     pub fn close(&self) {
-        begin_close(&self.signals, self.waker);
+        if !self.closing.swap(true, Ordering::AcqRel) {
+            // SAFETY: not closing before this call, so the close callback
+            // (which frees the waker) has not run.
+            unsafe { close_handle(self.waker) };
+        }
     }
 }
 
@@ -218,20 +228,19 @@ fn handle_layout(uv: &Uv) -> Option<std::alloc::Layout> {
     std::alloc::Layout::from_size_align(size.max(1), 16).ok()
 }
 
-/// Detaches the engine from the handle and closes it, once: whoever gets
-/// the handle from `detach` closes it; `waker` stays valid until the close
-/// callback, which runs on a later loop iteration.
-fn begin_close(signals: &Signals, waker: *mut Waker) {
-    let handle = signals.js.detach();
-    if handle.is_null() {
-        return;
-    }
-    // SAFETY: a non-null handle from `detach` means the close callback has
-    // not run (it runs only after this `uv_close`), so `waker` is alive; we
-    // are on the loop's thread (JS thread or its cleanup hook).
+/// Detaches the engine from the handle (it may never have been attached: a
+/// stream that failed to open) and closes it; the waker stays valid until
+/// the close callback, which runs on a later loop iteration.
+///
+/// # Safety
+/// Once per handle (the caller won `closing`), on the loop's thread, with
+/// the waker alive.
+unsafe fn close_handle(waker: *mut Waker) {
+    // SAFETY: the caller's contract.
     unsafe {
-        let uv = (*waker).uv;
-        (uv.close)(handle, on_closed);
+        let waker = &*waker;
+        waker.signals.js.detach();
+        (waker.uv.close)(waker.handle, on_closed);
     }
 }
 
@@ -241,9 +250,13 @@ unsafe extern "C" fn on_environment_cleanup(
 ) {
     let waker = data.cast::<Waker>();
     // SAFETY: the hook is removed only by the close callback, which also
-    // frees the waker, so the waker is alive while the hook can run.
-    let signals = unsafe { (*waker).signals.clone() };
-    begin_close(&signals, waker);
+    // frees the waker, so the waker is alive while the hook can run; the
+    // `closing` flag makes this the only close.
+    unsafe {
+        if !(*waker).closing.swap(true, Ordering::AcqRel) {
+            close_handle(waker);
+        }
+    }
 }
 
 unsafe extern "C" fn on_closed(handle: *mut c_void) {

@@ -156,6 +156,17 @@ fn jack_server() -> MutexGuard<'static, Option<ServerSocket>> {
     JACK_SERVER.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Whether the server PortAudio's JACK client connected to is known by its
+/// socket; `forget` forgets it afterwards (tests of the probe fallback).
+pub fn jack_server_known(forget: bool) -> bool {
+    let mut server = jack_server();
+    let known = server.is_some();
+    if forget {
+        *server = None;
+    }
+    known
+}
+
 /// The server PortAudio's JACK client connected to still listens on the
 /// same socket, so the client is alive (`jack_server`).
 fn jack_server_serving() -> bool {
