@@ -1,6 +1,7 @@
 /** Turning errors into the one line users see, and exit codes. */
 import { CommanderError } from 'commander';
 import { AmbiguousDeviceError, DeviceNotFoundError, PortAudioError } from '@sounddevice/raw';
+import { NoAudioError, noDevicesMessage, startFailureCause } from './diagnose.js';
 import type { CliIO } from './io.js';
 import { PROGRAM } from './version.js';
 
@@ -50,6 +51,7 @@ export function isUserError(error: unknown): boolean {
     error instanceof UsageError ||
     error instanceof FileError ||
     error instanceof CommandFailure ||
+    error instanceof NoAudioError ||
     (error instanceof Error && error.name === 'PortAudioError')
   );
 }
@@ -66,6 +68,11 @@ export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const [head = '', second = ''] = message.split('\n');
   const first = head.trim().replace(/[:.]$/, '');
+  // No device at all (an unknown device, no default one): say so and what to do.
+  if (error instanceof RangeError && /\bdevice\b/i.test(first)) {
+    const none = noDevicesMessage();
+    if (none !== undefined) return none;
+  }
   if (error instanceof DeviceNotFoundError) {
     const c = error.candidates;
     if (c.length === 0) {
@@ -91,6 +98,9 @@ export function formatUsageText(text: string): string {
  * already printed its line), 1 otherwise. User mistakes (see
  * {@link isUserError}) get one line on stderr; anything else is a bug and
  * also gets its stack. `SOUNDDEVICE_DEBUG_STACK=1` adds the stack always.
+ * When PortAudio could not start (or would have aborted the process), the
+ * audio libraries' messages that say why follow, indented (see diagnose.ts);
+ * when there is no device at all, the line says so and points at the testbed.
  *
  * @param error - What was thrown.
  * @param io - Where to write.
@@ -104,6 +114,8 @@ export function reportError(error: unknown, io: CliIO): number {
   const debug = env.SOUNDDEVICE_DEBUG_STACK !== undefined && !['', '0', 'false'].includes(env.SOUNDDEVICE_DEBUG_STACK);
   const user = isUserError(error);
   io.stderr.write(`${PROGRAM}: error: ${oneLine(error)}\n`);
+  const details = error instanceof NoAudioError ? error.details : startFailureCause(error, env);
+  for (const line of details) io.stderr.write(`  ${line}\n`);
   if ((debug || !user) && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -7,5 +7,5 @@
 export { main, createProgram } from './main.js';
 export type { CliContext, CliIO } from './io.js';
 export { CommandFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, FileError, UsageError, isUserError, oneLine } from './errors.js';
-export { sineSamples, INT_SCALE, type SineSpec } from './sine.js';
+export { sineSamples, writeSine, INT_SCALE, type SineSpec } from './sine.js';
 export { CLI_VERSION } from './version.js';

@@ -13,6 +13,7 @@ import { addPlotCommand } from './commands/plot.js';
 import { addTestbedCommand } from './commands/testbed.js';
 import { addToneCommand } from './commands/tone.js';
 import { runVersion } from './commands/version.js';
+import { checkAlsaConfig } from './diagnose.js';
 import { formatUsageText, reportError } from './errors.js';
 import { type CliContext, type CliIO, processIO } from './io.js';
 import { PROGRAM } from './version.js';
@@ -23,6 +24,9 @@ Run '${PROGRAM} <command> --help' for a command's options.
 
 Environment:
   SOUNDDEVICE_DEBUG_STACK=1  print stack traces with error messages
+  SOUNDDEVICE_DEBUG=1        show the audio libraries' own messages (ALSA, JACK)
+  NO_COLOR=1                 no colour codes (colour goes to terminals only anyway)
+  FORCE_COLOR=1              colour codes even into a pipe (FORCE_COLOR=0: none)
 `;
 
 /**
@@ -44,7 +48,12 @@ export function createProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.io.stderr.write(text),
       outputError: (text, write) => write(formatUsageText(text)),
     })
-    .addHelpText('after', _FOOTER);
+    .addHelpText('after', _FOOTER)
+    // Before PortAudio starts in this process: a configuration that would make it
+    // abort without a word is reported instead (costs nothing on a sound one).
+    .hook('preAction', (_program, action) => {
+      if (action.name() !== 'testbed') checkAlsaConfig(ctx.io.env ?? process.env);
+    });
   addDevicesCommand(program, ctx);
   addHostApisCommand(program, ctx);
   addToneCommand(program, ctx);

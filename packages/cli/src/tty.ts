@@ -1,9 +1,15 @@
 /**
  * Live displays on a terminal: a block of lines redrawn in place (progress
- * bar, level meters), bars, and time formatting. Written by hand: a few
- * ANSI sequences (`ESC[nA` cursor up, `ESC[2K` clear line) do it, and the
- * meters and plots need their own drawing anyway.
+ * bar, level meters), bars, and time formatting. The cursor moves are a few
+ * ANSI sequences (`ESC[nA` cursor up, `ESC[2K` clear line); what a line
+ * occupies on screen is measured with `string-width` (wide East Asian
+ * characters take two columns, combining marks and emoji sequences are
+ * counted as the terminal draws them) and lines are cut with `cli-truncate`,
+ * so that a redrawn line never wraps (a wrapped line would leave a copy
+ * behind at every redraw).
  */
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 
 /** A terminal-like output stream. */
 export interface TtyLike {
@@ -26,6 +32,25 @@ export function columnsOf(out: TtyLike): number {
 /** Terminal height (24 when unknown). */
 export function rowsOf(out: TtyLike): number {
   return out.rows && out.rows > 0 ? out.rows : 24;
+}
+
+/** Columns `text` occupies on a terminal (ANSI escape sequences take none). */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/**
+ * `text` cut to at most `width` terminal columns, with `…` where it was cut
+ * (at the end, or in the middle to keep a file name's extension visible).
+ * ANSI escape sequences are kept whole.
+ */
+export function truncate(text: string, width: number, position: 'end' | 'middle' = 'end'): string {
+  if (width <= 0) return '';
+  // cli-truncate 5 can return one column too many when it cuts beside a wide
+  // character (fixed in 6, which needs Node 22): ask again for less until it fits.
+  let out = cliTruncate(text, width, { position });
+  for (let w = width - 1; w > 0 && stringWidth(out) > width; w--) out = cliTruncate(text, w, { position });
+  return stringWidth(out) > width ? '' : out;
 }
 
 /** `m:ss.s`, e.g. `1:05.3` (`h:mm:ss` from an hour). */
@@ -65,14 +90,18 @@ export class LiveLines {
 
   constructor(private readonly out: TtyLike) {}
 
-  /** Replaces the previous drawing by `lines` (each cut to the terminal width). */
+  /**
+   * Replaces the previous drawing by `lines`, each cut to one column less
+   * than the terminal width (measured in display columns, see
+   * {@link displayWidth}) so that none wraps.
+   */
   draw(lines: readonly string[]): void {
     const width = columnsOf(this.out);
     let text = this._hidden ? '' : '\x1b[?25l';
     this._hidden = true;
     if (this._lines > 1) text += `\x1b[${this._lines - 1}A`;
     text += '\r';
-    text += lines.map((l) => `\x1b[2K${_cut(l, width - 1)}`).join('\n');
+    text += lines.map((l) => `\x1b[2K${truncate(l, width - 1)}`).join('\n');
     // Clear what is left of a longer previous drawing.
     for (let i = lines.length; i < this._lines; i++) text += '\n\x1b[2K';
     if (this._lines > lines.length) text += `\x1b[${this._lines - lines.length}A`;
@@ -87,27 +116,4 @@ export class LiveLines {
     this._hidden = false;
     this._lines = 0;
   }
-}
-
-/** Cuts `text` to `width` visible characters, keeping ANSI escape sequences whole. */
-function _cut(text: string, width: number): string {
-  let visible = 0;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\x1b') {
-      const m = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(text.slice(i));
-      if (m) {
-        out += m[0];
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    if (visible >= width) continue;
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    out += ch;
-    i += ch.length - 1;
-    visible++;
-  }
-  return out;
 }

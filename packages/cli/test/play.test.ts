@@ -176,6 +176,29 @@ describe('sounddevice play', () => {
     }
   });
 
+  it('keeps the progress bar on one line with a wide-character (CJK) file name in a narrow terminal', async () => {
+    // 13 characters that take 2 columns each, plus '.wav'.
+    const file = tmp.path('東京の夜の雨の音楽と街の記憶.wav');
+    writeFileSync(file, wavFile(2, 48000, 'int16', bytesOf(int16Signal(72000, 2, 48000))));
+    const tty = new TmuxRun(['play', '--device', 'system', file], { cols: 60, rows: 12 });
+    try {
+      const mid = await tty.waitFor(/▶ 0:00\.[5-9] \/ 0:01\.5/, 5000);
+      await new Promise((r) => setTimeout(r, 400)); // several redraws (every 100 ms)
+      const screen = tty.screen();
+      // One progress line, redrawn in place: no copies left on the lines below.
+      expect(screen.filter((l) => l.startsWith('▶')), screen.join('\n')).toHaveLength(1);
+      expect(mid[0]).toMatch(/^▶ 0:00\.\d \/ 0:01\.5 \[[█▏▎▍▌▋▊▉ ]{10,}\] +\d+%  東京.*….*\.wav$/);
+      // It fits in 59 columns (one left free so the terminal never wraps).
+      const width = (await import('string-width')).default;
+      for (const l of screen) expect(width(l), l).toBeLessThanOrEqual(59);
+      const end = await tty.waitFor(/\[exit 0\]/, 5000);
+      expect(end[0]).toMatch(/^▶ 0:01\.5 \/ 0:01\.5 \[█{10,}\] 100%  東京.*\.wav$/);
+      expect(end.slice(1).join('')).toMatch(/^Played '.*東京の夜の雨の音楽と街の記憶\.wav'/); // the path wraps: it is no live line
+    } finally {
+      await tty.kill();
+    }
+  });
+
   it('Ctrl+C stops --loop cleanly with exit code 130', async () => {
     const file = tmp.path('loop.wav');
     writeFileSync(file, wavFile(2, 48000, 'int16', bytesOf(int16Signal(12000, 2, 48000))));

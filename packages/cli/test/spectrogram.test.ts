@@ -18,9 +18,13 @@ const STEPS = (() => {
   return out;
 })();
 
-/** The gradient step of every cell of a spectrogram line, or undefined for another line. */
+/**
+ * The gradient step of every cell of a spectrogram line, or undefined for
+ * another line. A cell is written as picocolors nests a foreground around a
+ * background colour: ESC[fg m ESC[bg m char ESC[49m ESC[39m.
+ */
 function steps(line: string): number[] | undefined {
-  const cells = [...line.matchAll(/\x1b\[(\d+);(\d+)m([^\x1b])/g)].map((m) => STEPS.get(`${m[1]};${m[2]};${m[3]}`));
+  const cells = [...line.matchAll(/\x1b\[(\d+)m\x1b\[(\d+)m([^\x1b])\x1b\[49m\x1b\[39m/g)].map((m) => STEPS.get(`${m[1]};${m[2]};${m[3]}`));
   return cells.length > 0 && cells.every((s) => s !== undefined) ? (cells as number[]) : undefined;
 }
 
@@ -71,5 +75,52 @@ describe('sounddevice spectrogram', () => {
     } finally {
       child.kill('SIGINT');
     }
+  });
+
+  /** Runs the spectrogram for 3 s with the sine fed in; returns its stdout. */
+  async function runFed(env: Record<string, string | undefined>, pty: boolean): Promise<{ code: number | null; out: string }> {
+    const before = await jackPorts();
+    const args = [process.execPath, BIN, 'spectrogram', '--device', 'system', '--columns', '80', '--gain', '2', '--duration', '3'];
+    const childEnv = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+    const child = pty
+      ? spawn('script', ['-qfec', args.map((a) => `'${a}'`).join(' '), '/dev/null'], { env: { ...childEnv, TERM: 'xterm-256color' } })
+      : spawn(args[0]!, args.slice(1), { env: childEnv });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await feed.feed(await waitForPorts(before, { ins: 1 }));
+      return { code: await exited, out };
+    } finally {
+      child.kill('SIGINT');
+    }
+  }
+
+  it('writes no colour codes into a pipe: characters of increasing density, the peak at 1 kHz', async () => {
+    const { code, out } = await runFed({ FORCE_COLOR: undefined, NO_COLOR: undefined }, false);
+    expect(code).toBe(0);
+    expect(out).not.toContain('\x1b');
+    const ramp = ' .:-=+*#%@';
+    const rows = out.split('\n').filter((l) => l.length === 80 && [...l].every((ch) => ramp.includes(ch)) && l.trim() !== '');
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    for (const row of rows.slice(-5)) {
+      const levels = [...row].map((ch) => ramp.indexOf(ch));
+      const peak = levels.indexOf(Math.max(...levels));
+      expect(peak).toBeGreaterThanOrEqual(37);
+      expect(peak).toBeLessThanOrEqual(38);
+    }
+    // The usage line is there, plain.
+    expect(out).toMatch(/^#+ press q, Enter or Ctrl\+C to quit, \+ or - to change the gain #+$/m);
+  });
+
+  it('FORCE_COLOR=1 colours a pipe; NO_COLOR=1 keeps a terminal plain', async () => {
+    const forced = await runFed({ FORCE_COLOR: '1', NO_COLOR: undefined }, false);
+    expect(forced.code).toBe(0);
+    expect(forced.out.split('\n').map(steps).filter((s) => s !== undefined && s.length === 80).length).toBeGreaterThanOrEqual(10);
+    const plain = await runFed({ NO_COLOR: '1', FORCE_COLOR: undefined }, true);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/press q, Enter or Ctrl\+C to quit/);
+    expect(plain.out).not.toMatch(/\x1b\[[\d;]*m/);
   });
 });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
 import { type TestbedInfo, clearOutFile, readOutFile } from '@sounddevice/testbed';
-import { BIN, runBin } from './run-bin.js';
+import { readFileSync } from 'node:fs';
+import { BIN, hasStack, runBin } from './run-bin.js';
 
 const testbed = inject('sounddeviceTestbed' as never) as TestbedInfo;
 
@@ -94,5 +95,40 @@ describe('sounddevice tone', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(code).toBe(130);
     expect(stderr).toMatch(/^Interrupted a 440 Hz sine at amplitude 0\.2 on device \d+ 'system, JACK Audio Connection Kit'/);
+  });
+
+  it('computes the tone as it plays: a 100000 s tone starts at once and uses no more memory than a 2 s one', async () => {
+    /** Peak resident memory (VmHWM, kB) of a tone after it has played for a second, then Ctrl+C. */
+    const peakKb = async (seconds: string): Promise<{ kb: number; code: number | null; stderr: string }> => {
+      const child = spawn(process.execPath, [BIN, 'tone', '--device', 'system', '--duration', seconds], { env: process.env });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise((r) => setTimeout(r, 1500));
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      child.kill('SIGINT');
+      const code = await exited;
+      return { kb: Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]), code, stderr };
+    };
+    const short = await peakKb('2');
+    const long = await peakKb('100000');
+    // Built whole, 100000 s of float32 at 48 kHz would be 19.2 GB (Node refused it).
+    expect(long.code, long.stderr).toBe(130);
+    expect(long.stderr).toMatch(/^Interrupted a 440 Hz sine/);
+    expect(short.code).toBe(130);
+    expect(long.kb - short.kb).toBeLessThan(30_000);
+  });
+
+  it('a duration too long to count exactly, or shorter than a frame, is one clear error line', async () => {
+    const long = await runBin(['tone', '--device', 'vfile_out', '--duration', '1e12']);
+    expect(long.code).toBe(1);
+    expect(long.stdout).toBe('');
+    expect(long.stderr).toBe(
+      'sounddevice: error: duration must be at most 204244881059 s at 44100 Hz (9007199254740991 frames, the most the tone counts exactly), got 1000000000000\n',
+    );
+    const short = await runBin(['tone', '--device', 'vfile_out', '--duration', '1e-9']);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe('sounddevice: error: duration must be at least one frame (1/44100 s), got 1e-9\n');
+    expect(hasStack(long.stderr + short.stderr)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaults, setDefaultHostApiProvider } from './defaults.js';
+import { defaults, setDefaultDeviceProvider, setDefaultHostApiProvider } from './defaults.js';
 import { AsioSettings, WasapiSettings } from './settings.js';
 
 const FACTORY = {
@@ -111,8 +111,8 @@ describe('defaults: pairs', () => {
 describe('defaults: validation', () => {
   it('checks pair values, naming the attribute', () => {
     expect(() => {
-      defaults.dtype = 'float64' as never;
-    }).toThrow(/^defaults\.dtype must be one of 'float32', .* got 'float64'$/);
+      defaults.dtype = 'float16' as never;
+    }).toThrow(/^defaults\.dtype must be one of 'float32', .* got 'float16'$/);
     expect(() => {
       defaults.dtype = ['int16', 'int12'] as never;
     }).toThrow(/^defaults\.dtype\[1\] must be one of/);
@@ -296,5 +296,32 @@ describe('defaults.snapshot', () => {
     defaults.channels = 8;
     expect(snapshot.channels).toEqual([1, 2]);
     expect(Array.isArray(snapshot.channels)).toBe(true);
+  });
+});
+
+describe('defaults: what Python reads (issue 13)', () => {
+  it("accepts 'float64' for dtype, as Python's sd.default.dtype does", () => {
+    defaults.dtype = 'float64';
+    expect([...defaults.dtype]).toEqual(['float64', 'float64']);
+    defaults.dtype = ['float64', 'int16'];
+    expect(defaults.dtype.output).toBe('int16');
+    defaults.reset();
+  });
+
+  it('reads an unset device half from the registered provider, a set one as set', () => {
+    setDefaultDeviceProvider(() => [4, 7]);
+    try {
+      expect([...defaults.device]).toEqual([4, 7]);
+      defaults.device[1] = 'vfile_out';
+      expect([...defaults.device]).toEqual([4, 'vfile_out']);
+      expect(defaults.snapshot().device).toEqual([null, 'vfile_out']);
+      defaults.device = null;
+      expect(defaults.device.output).toBe(7);
+      expect(inspect(defaults.device)).toBe('[ 4, 7 ]');
+    } finally {
+      setDefaultDeviceProvider(null);
+      defaults.reset();
+    }
+    expect([...defaults.device]).toEqual([null, null]);
   });
 });

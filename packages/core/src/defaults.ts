@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type DType, validateDType } from './dtype.js';
+import { type ArrayDType, validateArrayDType } from './dtype.js';
 import { type InOutPair, type PairValue, createPairView } from './pair.js';
 import { type ExtraSettings, isExtraSettings } from './settings.js';
 import { suggestName } from './suggest.js';
@@ -30,7 +30,7 @@ export type DeviceSpec = number | string | null;
 export interface DefaultsSnapshot {
   device: [DeviceSpec, DeviceSpec];
   channels: [number | null, number | null];
-  dtype: [DType, DType];
+  dtype: [ArrayDType, ArrayDType];
   latency: [Latency, Latency];
   extraSettings: [ExtraSettings | null, ExtraSettings | null];
   sampleRate: number | null;
@@ -48,6 +48,8 @@ interface DefaultsState {
   pairs: { [K in PairName]: DefaultsSnapshot[K] };
   singles: { [K in SingleName]: DefaultsSnapshot[K] };
   hostApiProvider: (() => number) | null;
+  /** PortAudio's default input and output device (-1: none), once PortAudio can be asked. */
+  deviceProvider?: (() => [number, number]) | null;
 }
 
 interface PairSpec {
@@ -71,7 +73,7 @@ function _checkExtraSettings(value: unknown, param: string): ExtraSettings {
 const PAIR_SPECS: Readonly<Record<PairName, PairSpec>> = {
   device: { factory: [null, null], check: _checkDevice },
   channels: { factory: [null, null], check: checkPositiveInteger },
-  dtype: { factory: ['float32', 'float32'], check: validateDType },
+  dtype: { factory: ['float32', 'float32'], check: validateArrayDType },
   latency: { factory: ['high', 'high'], check: checkLatency },
   extraSettings: { factory: [null, null], check: _checkExtraSettings },
 };
@@ -143,11 +145,29 @@ function _assignSingle(name: SingleName, value: unknown): void {
 
 const views = new Map<PairName, InOutPair<unknown>>();
 
+/**
+ * A half of `defaults.device` as Python reads it: the value set, else
+ * PortAudio's default device index (-1 when there is none), else (PortAudio
+ * not loaded) `null`.
+ */
+function _readDevice(index: 0 | 1): DeviceSpec {
+  const stored = state.pairs.device[index];
+  if (stored !== null) return stored;
+  const provider = state.deviceProvider;
+  if (provider === null || provider === undefined) return null;
+  try {
+    return provider()[index];
+  } catch {
+    return null;
+  }
+}
+
 function _view<T>(name: PairName): InOutPair<T> {
   let view = views.get(name);
   if (view === undefined) {
     const store = state.pairs[name] as [unknown, unknown];
-    view = createPairView(store, (index, value) => _assignHalf(name, index, value), `defaults.${name}`);
+    const read = name === 'device' ? _readDevice : (index: 0 | 1): unknown => store[index];
+    view = createPairView(store, (index, value) => _assignHalf(name, index, value), `defaults.${name}`, read);
     views.set(name, view);
   }
   return view as InOutPair<T>;
@@ -160,7 +180,12 @@ export class Defaults {
   /**
    * Default input and output device: index, query string (see
    * `matchDevice()`), or `null` for PortAudio's default device.
-   * Factory default `[null, null]`.
+   *
+   * Reading a half that is not set gives what Python's `sd.default.device`
+   * gives: PortAudio's default device index for that direction (-1 when
+   * there is none), once `@sounddevice/raw` is loaded (`null` before).
+   * Assigning `null` unsets it again. {@link Defaults.snapshot} shows what
+   * was set (`null` where nothing was).
    */
   get device(): InOutPair<DeviceSpec> {
     return _view('device');
@@ -181,11 +206,17 @@ export class Defaults {
     _assignPair('channels', value);
   }
 
-  /** Default input and output sample format. Factory default `['float32', 'float32']`. */
-  get dtype(): InOutPair<DType> {
+  /**
+   * Default input and output sample format. Factory default
+   * `['float32', 'float32']`. `'float64'` is accepted, as in Python: `rec()`
+   * then records float64 arrays (and `play`/`playrec` ignore it, as they play
+   * the data's format); streams cannot use it (their constructor throws a
+   * `TypeError` naming `defaults.dtype`).
+   */
+  get dtype(): InOutPair<ArrayDType> {
     return _view('dtype');
   }
-  set dtype(value: PairValue<DType>) {
+  set dtype(value: PairValue<ArrayDType>) {
     _assignPair('dtype', value);
   }
 
@@ -308,6 +339,8 @@ export class Defaults {
   /**
    * Copy the current defaults into plain values (pairs become plain
    * two-element arrays), e.g. so that a stream sees one consistent set.
+   * Shows what was set: a `device` half that was not set is `null` here
+   * (PortAudio's default), where reading `defaults.device` gives its index.
    *
    * @returns The current values of all settable attributes.
    */
@@ -396,6 +429,22 @@ export const defaults: Defaults = new Proxy(new Defaults(), {
     throw new TypeError(`defaults.${String(key)} cannot be defined`);
   },
 });
+
+/**
+ * Register where the unset halves of `defaults.device` come from (Python
+ * reads PortAudio's default devices there). Called by the native layer once
+ * PortAudio can be loaded.
+ *
+ * @param fn - Returns `[defaultInputDevice, defaultOutputDevice]` (-1 for
+ *   none); `null` unregisters it (unset halves then read `null`).
+ * @throws TypeError if `fn` is neither a function nor `null`.
+ */
+export function setDefaultDeviceProvider(fn: (() => [number, number]) | null): void {
+  if (fn !== null && typeof fn !== 'function') {
+    throw new TypeError(`fn must be a function or null, got ${describe(fn)}`);
+  }
+  state.deviceProvider = fn;
+}
 
 /**
  * Register where `defaults.hostApi` comes from. Called by the native layer

@@ -6,6 +6,7 @@ import {
   PortAudioError,
   parseNativeError,
   rethrowNative,
+  setHostApiNameResolver,
 } from './errors.js';
 
 function nativeError(payload: unknown): Error {
@@ -31,14 +32,22 @@ describe('PortAudioError', () => {
     expect(e.code).toBeUndefined();
   });
 
-  it('adds the host error', () => {
-    const e = new PortAudioError('Error starting stream: Unanticipated host error', -9999, [8, -16, 'Device busy']);
-    expect(e.message).toBe("Error starting stream: Unanticipated host error [PaErrorCode -9999]: 'Device busy'");
-    expect(e.args).toEqual(['Error starting stream: Unanticipated host error', -9999, [8, -16, 'Device busy']]);
-    expect(e.hostApiError).toEqual([8, -16, 'Device busy']);
-    const silent = new PortAudioError('Unanticipated host error', -9999, [8, -16, '']);
-    expect(silent.message).toBe('Unanticipated host error [PaErrorCode -9999]');
-    expect(silent.hostApiError).toEqual([8, -16, '']);
+  it("adds the host error as Python's str() does, with the host API's name (issue 13)", () => {
+    setHostApiNameResolver((index) => (index === 8 ? 'ALSA' : undefined));
+    try {
+      const e = new PortAudioError('Error starting stream: Unanticipated host error', -9999, [8, -16, 'Device busy']);
+      expect(e.message).toBe("Error starting stream: Unanticipated host error [PaErrorCode -9999]: 'Device busy' [ALSA error -16]");
+      expect(e.args).toEqual(['Error starting stream: Unanticipated host error', -9999, [8, -16, 'Device busy']]);
+      expect(e.hostApiError).toEqual([8, -16, 'Device busy']);
+      const silent = new PortAudioError('Unanticipated host error', -9999, [8, -16, '']);
+      expect(silent.message).toBe("Unanticipated host error [PaErrorCode -9999]: '' [ALSA error -16]");
+      expect(silent.hostApiError).toEqual([8, -16, '']);
+      expect(new PortAudioError('x', -9999, [3, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [host API 3 error -5]");
+      expect(new PortAudioError('x', -9999, [-9979, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [<host API not found> error -5]");
+      expect(new PortAudioError('x', -9999, [-2, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [<error getting host API: -2> error -5]");
+    } finally {
+      setHostApiNameResolver(null);
+    }
   });
 
   it('is built from the native plain object', () => {

@@ -36,10 +36,45 @@ function _setName(ctor: { prototype: Error }, name: string): void {
   Object.defineProperty(ctor.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
+/** PortAudio's `paHostApiNotFound`: the host API of a host error is unknown. */
+const PA_HOST_API_NOT_FOUND = -9979;
+
+const RESOLVER_KEY = Symbol.for('@sounddevice/core.hostApiNameResolver.v1');
+const _resolverHolder = globalThis as { [RESOLVER_KEY]?: ((index: number) => string | undefined) | null };
+
+/**
+ * Register how the messages of {@link PortAudioError} name a host API (the
+ * `ALSA` of `[ALSA error -5]`). Called by `@sounddevice/raw` once it can
+ * query PortAudio; without it, messages say `host API <index>`.
+ *
+ * @param fn - Returns the name of the host API with that index (or
+ *   `undefined` when unknown); `null` unregisters it.
+ * @throws TypeError if `fn` is neither a function nor `null`.
+ */
+export function setHostApiNameResolver(fn: ((index: number) => string | undefined) | null): void {
+  if (fn !== null && typeof fn !== 'function') {
+    throw new TypeError(`fn must be a function or null, got ${typeof fn}`);
+  }
+  _resolverHolder[RESOLVER_KEY] = fn;
+}
+
+function _hostApiLabel(hostApi: number): string {
+  if (hostApi === PA_HOST_API_NOT_FOUND) return '<host API not found>';
+  if (hostApi < 0) return `<error getting host API: ${hostApi}>`;
+  let name: string | undefined;
+  try {
+    name = _resolverHolder[RESOLVER_KEY]?.(hostApi);
+  } catch {
+    name = undefined;
+  }
+  return name ?? `host API ${hostApi}`;
+}
+
+/** Python's `str(PortAudioError)`: text, `[PaErrorCode n]`, then `: 'host text' [ALSA error n]`. */
 function _formatMessage(text: string, code?: number, hostError?: HostErrorInfo): string {
   let message = text;
   if (code !== undefined) message += ` [PaErrorCode ${code}]`;
-  if (hostError !== undefined && hostError[2] !== '') message += `: '${hostError[2]}'`;
+  if (hostError !== undefined) message += `: '${hostError[2]}' [${_hostApiLabel(hostError[0])} error ${hostError[1]}]`;
   return message;
 }
 
@@ -48,8 +83,8 @@ function _formatMessage(text: string, code?: number, hostError?: HostErrorInfo):
  *
  * The message reads like Python's, e.g.
  * `Error opening OutputStream: Invalid sample rate [PaErrorCode -9997]`,
- * followed by `: '<host error text>'` when the host API reported its own
- * error.
+ * followed by `: '<host error text>' [<host API name> error <host code>]`
+ * (e.g. `[ALSA error -5]`) when the host API reported its own error.
  */
 export class PortAudioError extends Error {
   /**

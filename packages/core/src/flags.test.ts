@@ -62,16 +62,21 @@ describe('CallbackFlags', () => {
     expect(flags.any).toBe(true);
     flags.inputUnderflow = true;
     expect(flags.bits).toBe(0x101);
-    expect(flags.toString()).toBe('<CallbackFlags: input underflow>');
+    expect(flags.toString()).toBe('input underflow');
   });
 
-  it('prints the set flags in Python style', () => {
-    expect(new CallbackFlags().toString()).toBe('<CallbackFlags: no flags set>');
-    expect(new CallbackFlags(1 | 8).toString()).toBe('<CallbackFlags: input underflow, output overflow>');
-    expect(String(new CallbackFlags(31))).toBe(
-      '<CallbackFlags: input overflow, input underflow, output overflow, output underflow, priming output>',
-    );
+  it("String(flags) is Python's str(): the set flags, '' when none (issue 13)", () => {
+    expect(String(new CallbackFlags())).toBe('');
+    expect(`${new CallbackFlags(4)}`).toBe('output underflow');
+    expect(new CallbackFlags(1 | 8).toString()).toBe('input underflow, output overflow');
+    expect(String(new CallbackFlags(31))).toBe('input overflow, input underflow, output overflow, output underflow, priming output');
+  });
+
+  it("util.inspect and repr() give Python's repr() form", () => {
+    expect(new CallbackFlags().repr()).toBe('<CallbackFlags: no flags set>');
+    expect(new CallbackFlags(1 | 8).repr()).toBe('<CallbackFlags: input underflow, output overflow>');
     expect(inspect(new CallbackFlags(4))).toBe('<CallbackFlags: output underflow>');
+    expect(inspect(new CallbackFlags())).toBe('<CallbackFlags: no flags set>');
   });
 });
 

@@ -22,9 +22,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * if (errors.inputOverflow) console.warn('input overflow');
  * ```
  *
- * `toString()` lists the set flags, e.g.
+ * `String(flags)` (and `${flags}`) lists the set flags as Python's `str()`
+ * does: `'input underflow, output overflow'`, or `''` when none is set.
+ * `console.log`/`util.inspect` show Python's `repr()` form,
  * `<CallbackFlags: input underflow, output overflow>` or
- * `<CallbackFlags: no flags set>`.
+ * `<CallbackFlags: no flags set>`, which {@link CallbackFlags.repr} returns.
  */
 export class CallbackFlags {
   /** PortAudio's `paInputUnderflow` bit. */
@@ -133,18 +135,33 @@ export class CallbackFlags {
   }
 
   /**
-   * List the set flags, in Python's style:
-   * `<CallbackFlags: input overflow, output underflow>`, or
-   * `<CallbackFlags: no flags set>`.
+   * The set flags as Python's `str(flags)` gives them: their names joined by
+   * `', '` in alphabetical order (`'input overflow, output underflow'`), or
+   * `''` when no flag is set.
+   *
+   * @returns The names of the set flags.
    */
   toString(): string {
-    const names = _FLAG_NAMES.filter(([bit]) => (this._bits & bit) !== 0).map(([, name]) => name);
-    return `<CallbackFlags: ${names.length === 0 ? 'no flags set' : names.join(', ')}>`;
+    return _FLAG_NAMES.filter(([bit]) => (this._bits & bit) !== 0)
+      .map(([, name]) => name)
+      .join(', ');
   }
 
-  /** Same text as {@link CallbackFlags.toString}, for `console.log`. */
+  /**
+   * Python's `repr(flags)`: `<CallbackFlags: input overflow, output underflow>`,
+   * or `<CallbackFlags: no flags set>`. This is what `console.log` and
+   * `util.inspect` show.
+   *
+   * @returns The flags in angle brackets.
+   */
+  repr(): string {
+    const names = this.toString();
+    return `<CallbackFlags: ${names === '' ? 'no flags set' : names}>`;
+  }
+
+  /** Same text as {@link CallbackFlags.repr}, for `console.log` and `util.inspect`. */
   [INSPECT](): string {
-    return this.toString();
+    return this.repr();
   }
 
   private _get(bit: number): boolean {

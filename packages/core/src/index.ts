@@ -19,6 +19,7 @@ export {
   PortAudioError,
   parseNativeError,
   rethrowNative,
+  setHostApiNameResolver,
 } from './errors.js';
 export {
   type DeviceInfo,
@@ -30,7 +31,14 @@ export {
 } from './devices.js';
 export { matchDevice } from './match-device.js';
 export { type InOutPair, type PairValue, createPairView, resolvePair } from './pair.js';
-export { type Defaults, type DefaultsSnapshot, type DeviceSpec, defaults, setDefaultHostApiProvider } from './defaults.js';
+export {
+  type Defaults,
+  type DefaultsSnapshot,
+  type DeviceSpec,
+  defaults,
+  setDefaultDeviceProvider,
+  setDefaultHostApiProvider,
+} from './defaults.js';
 export {
   type AsioSettingsOptions,
   type ConversionQuality,

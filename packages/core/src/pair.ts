@@ -37,12 +37,15 @@ function _slot(key: string | symbol): 0 | 1 | undefined {
  * @param assign - Called to write one half: validates the value and stores
  *   it (or throws).
  * @param name - The pair's name for error messages, e.g. `'defaults.dtype'`.
+ * @param read - Optional: what reading a half gives (default: the stored
+ *   value), e.g. PortAudio's default device where none is stored.
  * @returns The view; `Array.isArray()` is true for it.
  */
 export function createPairView<T>(
   store: [T, T],
   assign: (index: 0 | 1, value: unknown) => void,
   name: string,
+  read: (index: 0 | 1) => T = (index) => store[index],
 ): InOutPair<T> {
   const readOnly = (key: string | symbol): TypeError =>
     new TypeError(
@@ -52,11 +55,11 @@ export function createPairView<T>(
   // at the target directly and (Node 20) reports a proxied array whose first
   // element is null as a revoked proxy. The placeholder shows `store` instead.
   const target: unknown[] = [undefined, undefined];
-  Object.defineProperty(target, INSPECT, { value: () => [store[0], store[1]] });
+  Object.defineProperty(target, INSPECT, { value: () => [read(0), read(1)] });
   return new Proxy(target, {
     get(obj, key, receiver) {
       const slot = _slot(key);
-      return slot === undefined ? Reflect.get(obj, key, receiver) : store[slot];
+      return slot === undefined ? Reflect.get(obj, key, receiver) : read(slot);
     },
     set(_obj, key, value) {
       const slot = _slot(key);
@@ -70,7 +73,7 @@ export function createPairView<T>(
     getOwnPropertyDescriptor(obj, key) {
       const descriptor = Reflect.getOwnPropertyDescriptor(obj, key);
       const slot = key === '0' || key === '1' ? _slot(key) : undefined;
-      if (descriptor !== undefined && slot !== undefined) descriptor.value = store[slot];
+      if (descriptor !== undefined && slot !== undefined) descriptor.value = read(slot);
       return descriptor;
     },
     deleteProperty(_obj, key) {

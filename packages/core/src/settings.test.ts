@@ -64,6 +64,13 @@ describe('CoreAudioSettings', () => {
     expect(CoreAudioFlags.failIfConversionRequired).toBe(0x02);
   });
 
+  it("takes conversionQuality in any case, as Python's lower() does (issue 13)", () => {
+    expect(new CoreAudioSettings({ conversionQuality: 'High' }).conversionQuality).toBe('high');
+    expect(new CoreAudioSettings({ conversionQuality: 'MIN' }).toNative().flags).toBe(0x0100);
+    expect(new CoreAudioSettings({ conversionQuality: 'mEdIuM' as never }).conversionQuality).toBe('medium');
+    expect(() => new CoreAudioSettings({ conversionQuality: 'best' as never })).toThrow(/conversionQuality/);
+  });
+
   it('holds the channel map, with -1 for unused output channels', () => {
     const ca = new CoreAudioSettings({ channelMap: [-1, -1, 0, -1, 1, -1] });
     expect(ca.toNative()).toEqual({ kind: 'coreaudio', channelMap: [-1, -1, 0, -1, 1, -1], flags: 0 });

@@ -166,8 +166,11 @@ export interface CoreAudioSettingsOptions {
    * exact sample rate. Default `false`.
    */
   failIfConversionRequired?: boolean | undefined;
-  /** Core Audio's sample rate conversion quality. Default `'max'`. */
-  conversionQuality?: ConversionQuality | undefined;
+  /**
+   * Core Audio's sample rate conversion quality, case-insensitive as in
+   * Python (`'High'` is `'high'`). Default `'max'`.
+   */
+  conversionQuality?: ConversionQuality | Uppercase<ConversionQuality> | Capitalize<ConversionQuality> | undefined;
 }
 
 /**
@@ -194,7 +197,8 @@ export class CoreAudioSettings {
   /**
    * @param options - `channelMap` (array of integers ≥ -1, or `null`),
    *   `changeDeviceParameters`, `failIfConversionRequired` (booleans),
-   *   `conversionQuality` (`'min'`, `'low'`, `'medium'`, `'high'` or `'max'`);
+   *   `conversionQuality` (`'min'`, `'low'`, `'medium'`, `'high'` or `'max'`,
+   *   in any case; stored in lower case);
    *   all optional, see {@link CoreAudioSettingsOptions}.
    * @throws TypeError for a wrongly typed option or an unknown option key.
    * @throws RangeError for an empty channel map, channel numbers below -1 or
@@ -212,10 +216,12 @@ export class CoreAudioSettings {
         : _checkIntegerList(options.channelMap, 'channelMap', -1, 'null or a non-empty array of integers >= -1');
     this.changeDeviceParameters = _optionalBoolean(options.changeDeviceParameters, 'changeDeviceParameters');
     this.failIfConversionRequired = _optionalBoolean(options.failIfConversionRequired, 'failIfConversionRequired');
+    const quality = options.conversionQuality;
+    // Case-insensitive, as Python's conversion_quality ('High' is 'high').
     this.conversionQuality =
-      options.conversionQuality === undefined
+      quality === undefined
         ? 'max'
-        : checkOneOf(options.conversionQuality, CONVERSION_QUALITIES, 'conversionQuality');
+        : checkOneOf(typeof quality === 'string' ? quality.toLowerCase() : quality, CONVERSION_QUALITIES, 'conversionQuality');
   }
 
   /** Plain object for the native addon, with the PortAudio Mac Core flags. */

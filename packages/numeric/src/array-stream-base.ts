@@ -10,6 +10,7 @@ import { BlockLayout, arrayPresentation } from './block-layout.js';
 import { scatter, toInterleaved } from './convert.js';
 import { describeInput } from './input-forms.js';
 import { describeTarget, targetBytes } from './target.js';
+import { takeTransfer } from './buffer-transfer.js';
 
 
 /** Base class of the array streams; not used directly. */
@@ -28,7 +29,8 @@ export abstract class ArrayStreamBase extends StreamBase<AudioArray, AudioArray>
       rejectInt24(options.dtype, direction === 'duplex' ? [0, 1] : direction === 'input' ? [0] : [1], kind);
     }
     const layout = new BlockLayout();
-    super(arrayPresentation(kind, direction, layout), options, callback);
+    // play/rec/playrec open these classes with whole buffers (see buffer-transfer.ts).
+    super(arrayPresentation(kind, direction, layout), options, callback, takeTransfer());
     layout.fill(this._resolved);
     this._layout = layout;
   }

@@ -25,18 +25,26 @@ export interface StreamOptions extends StreamOptionsBase, Omit<DirectionOptions<
   callback?: DuplexCallback<AudioArray, AudioArray> | null;
 }
 
-/** Options of {@link InputStream}. */
+/**
+ * Options of {@link InputStream}. `device`, `channels`, `dtype`, `latency`,
+ * `extraSettings` may be `[input, output]` pairs, as in Python: the input
+ * half is used.
+ */
 export interface InputStreamOptions extends StreamOptionsBase, Omit<DirectionOptions<false>, 'dtype'> {
   /** Sample format; default `defaults.dtype[0]`. */
-  dtype?: StreamDType | null;
+  dtype?: PairValue<StreamDType>;
   /** Called for each block with `(indata, frames, time, status)`. */
   callback?: InputCallback<AudioArray> | null;
 }
 
-/** Options of {@link OutputStream}. */
+/**
+ * Options of {@link OutputStream}. `device`, `channels`, `dtype`, `latency`,
+ * `extraSettings` may be `[input, output]` pairs, as in Python: the output
+ * half is used.
+ */
 export interface OutputStreamOptions extends StreamOptionsBase, Omit<DirectionOptions<false>, 'dtype'> {
   /** Sample format; default `defaults.dtype[1]`. */
-  dtype?: StreamDType | null;
+  dtype?: PairValue<StreamDType>;
   /** Called for each block with `(outdata, frames, time, status)`; fill `outdata`. */
   callback?: OutputCallback<AudioArray> | null;
 }

@@ -13,9 +13,15 @@ export interface CallStreamOptions {
   sampleRate?: number | null;
   /** Frames per block (0, the default, lets PortAudio choose). */
   blockSize?: number | null;
-  /** `'low'`, `'high'` (default) or seconds. */
+  /**
+   * `'low'`, `'high'` (default) or seconds. An `[input, output]` pair is
+   * accepted by `play` and `rec` too, as in Python: they use their half.
+   */
   latency?: PairValue<Latency>;
-  /** Host-API-specific settings (`AsioSettings`, `CoreAudioSettings`, `WasapiSettings`). */
+  /**
+   * Host-API-specific settings (`AsioSettings`, `CoreAudioSettings`,
+   * `WasapiSettings`); a pair is accepted as for `latency`.
+   */
   extraSettings?: PairValue<ExtraSettings>;
   /** Don't clip out-of-range samples. */
   clipOff?: boolean | null;

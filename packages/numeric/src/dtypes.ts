@@ -108,8 +108,9 @@ export function samplesOf(bytes: Uint8Array, dtype: SampleDType): SampleArray {
 
 /**
  * Array streams have no `'int24'` (there is no typed array for packed 24 bit
- * samples): throws before the stream is opened if it is asked for, directly
- * or through `defaults.dtype`.
+ * samples) and no `'float64'` (PortAudio has no such format; Python's
+ * streams refuse it too): throws before the stream is opened if one is
+ * asked for, directly or through `defaults.dtype`.
  *
  * @param dtype - The `dtype` option (single value or `[input, output]` pair).
  * @param directions - Which of `defaults.dtype`'s entries apply (0 input, 1 output).
@@ -120,6 +121,13 @@ export function rejectInt24(dtype: unknown, directions: readonly (0 | 1)[], kind
   for (const i of directions) {
     const given: unknown = Array.isArray(dtype) ? dtype[i] : dtype;
     const value: DType | unknown = given ?? defaults.dtype[i];
+    if (value === 'float64') {
+      const from = given === undefined || given === null ? ' (from defaults.dtype)' : '';
+      throw new TypeError(
+        `dtype 'float64'${from} is not supported by ${kind}: PortAudio has no 64 bit samples; choose 'float32' ` +
+          `(defaults.dtype 'float64' is for rec(), which converts its float32 recording)`,
+      );
+    }
     if (value === 'int24') {
       const from = given === undefined || given === null ? ' (from defaults.dtype)' : '';
       throw new TypeError(

@@ -27,5 +27,6 @@ export { type CallStreamOptions } from './call-options.js';
 export { type PlayOptions, play } from './play.js';
 export { type RecDType, type RecOptions, rec } from './rec.js';
 export { type PlayrecOptions, playrec } from './playrec.js';
-export { type IgnoreErrorsOptions, getStatus, getStream, stop, wait } from './last-call.js';
+export { type CallStream, type IgnoreErrorsOptions, getStatus, getStream, stop, wait } from './last-call.js';
+export { version } from './version.js';
 export { PROCESSOR_ADAPTER_URL } from './block-layout.js';

@@ -4,11 +4,16 @@
  * `wait`, `stop`, `getStatus`, `getStream`.
  */
 import { CallbackFlags, checkBoolean, checkUnknownKeys } from '@sounddevice/core';
-import { type BufferTransfer, RawBufferStream, type RawBufferStreamOptions } from '@sounddevice/raw';
+import type { AnyStreamOptions, BufferTransfer, RawBufferStreamOptions } from '@sounddevice/raw';
+import { InputStream, OutputStream, Stream } from './array-streams.js';
+import { openWithTransfer } from './buffer-transfer.js';
+
+/** The stream of a `play` (OutputStream), `rec` (InputStream) or `playrec` (Stream), as in Python. */
+export type CallStream = OutputStream | InputStream | Stream;
 
 /** One invocation of `play`, `rec` or `playrec`. */
 interface Call {
-  stream: RawBufferStream;
+  stream: CallStream;
   status: CallbackFlags;
   /** Settles when the stream has finished and the result is complete. */
   done: Promise<void>;
@@ -45,14 +50,21 @@ function _end(call: Call): void {
   }
 }
 
+function _open(direction: 'duplex' | 'input' | 'output', options: RawBufferStreamOptions): CallStream {
+  const o = options as AnyStreamOptions as never;
+  if (direction === 'output') return new OutputStream(o);
+  if (direction === 'input') return new InputStream(o);
+  return new Stream(o);
+}
+
 /**
- * Open and start a buffer stream for a new call, after stopping the
- * previous one (as Python does).
+ * Open and start the stream of a new call, after stopping the previous one
+ * (as Python does): an `OutputStream` (play), `InputStream` (rec) or
+ * `Stream` (playrec) that hands `transfer` to the audio thread whole.
  *
  * @param direction - Directions of the stream.
  * @param options - Stream options (channels and dtype included).
  * @param transfer - What to play and where to record.
- * @param kind - Class name for messages.
  * @param finish - Completes the result once recording has ended.
  * @returns A promise that settles when the call is done.
  */
@@ -60,11 +72,10 @@ export function startCall(
   direction: 'duplex' | 'input' | 'output',
   options: RawBufferStreamOptions,
   transfer: BufferTransfer,
-  kind: string,
   finish: () => void,
 ): Promise<void> {
   stop();
-  const stream = new RawBufferStream(direction, options, transfer, kind);
+  const stream = openWithTransfer(transfer, () => _open(direction, options));
   try {
     stream.start();
   } catch (e) {
@@ -118,7 +129,7 @@ export function stop(options: IgnoreErrorsOptions = {}): void {
   const call = _last;
   if (call === undefined || call.finished) return;
   try {
-    if (!call.stream.closed) call.stream.stop();
+    if (!call.stream.closed) call.stream.stop({ ignoreErrors: ignore });
   } catch (e) {
     if (!ignore) {
       _end(call);
@@ -143,14 +154,16 @@ export function getStatus(): CallbackFlags {
 }
 
 /**
- * The stream of the last `play()`/`rec()`/`playrec()` (a `RawBufferStream`
- * with the attributes of every stream: `sampleRate`, `latency`, `active`, …).
- * It is closed once the call has finished or was stopped.
+ * The stream of the last `play()`/`rec()`/`playrec()`: as in Python, an
+ * `OutputStream`, `InputStream` or `Stream` respectively (with every
+ * stream attribute: `sampleRate`, `latency`, `active`, …; it plays and
+ * records on the audio thread, so `read`/`write` refuse as on a callback
+ * stream). It is closed once the call has finished or was stopped.
  *
  * @returns The stream.
  * @throws Error if none was called yet.
  */
-export function getStream(): RawBufferStream {
+export function getStream(): CallStream {
   const call = _last;
   if (call === undefined) throw new Error('play()/rec()/playrec() was not called yet');
   return call.stream;

@@ -1,5 +1,5 @@
 /** `play()`: play an array in the background (Python's `sd.play`). */
-import { type DeviceSpec, checkBoolean } from '@sounddevice/core';
+import { type DeviceSpec, type PairValue, checkBoolean } from '@sounddevice/core';
 import { type CallStreamOptions, PLAY_KEYS, checkCallOptions, streamOptionsOf } from './call-options.js';
 import type { AudioData } from './input-forms.js';
 import { startCall } from './last-call.js';
@@ -8,8 +8,11 @@ import { preparePlayback } from './playback.js';
 
 /** Options of {@link play}. */
 export interface PlayOptions extends CallStreamOptions {
-  /** Output device (index or name substrings); default `defaults.device[1]`. */
-  device?: DeviceSpec;
+  /**
+   * Output device (index or name substrings); default `defaults.device[1]`.
+   * An `[input, output]` pair is accepted, as in Python: its output half is used.
+   */
+  device?: PairValue<DeviceSpec>;
   /**
    * Output channel numbers (starting at 1) the data's channels are played
    * on, each at most once; mono data is played on every listed channel.
@@ -64,7 +67,6 @@ export function play(data: AudioData, options: PlayOptions = {}): void | Promise
     'output',
     streamOptions,
     { play: { bytes: p.bytes, channels: p.dataChannels, map: p.map, loop } },
-    'OutputStream',
     () => {},
   );
   return blocking ? done : undefined;

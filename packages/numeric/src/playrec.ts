@@ -13,11 +13,17 @@ import { prepareRecording } from './recording.js';
 export interface PlayrecOptions<T = AudioArray> extends CallStreamOptions {
   /** Device(s): one for both, or `[input, output]`. */
   device?: PairValue<DeviceSpec>;
-  /** Input channels; default: the input mapping's length, else `defaults.channels[0]`. */
+  /**
+   * Input channels; default `defaults.channels[0]`, else the input
+   * mapping's length (Python's order). With a mapping, they must agree.
+   */
   channels?: number | null;
   /** Format of the recording; default: the played data's (`defaults.dtype` is ignored). */
   dtype?: RecDType | null;
-  /** Record into this array; its frames must equal the data's. */
+  /**
+   * Record into this array; its frames must equal the data's. `channels` or
+   * `dtype` that disagree with it throw (Python ignores them silently).
+   */
   out?: T | null;
   /** Input channel numbers (from 1) to record. */
   inputMapping?: ChannelMapping | null;
@@ -76,7 +82,6 @@ export function playrec(data: AudioData, options: PlayrecOptions<unknown> = {}):
       play: { bytes: p.bytes, channels: p.dataChannels, map: p.map, loop: false },
       rec: { bytes: r.bytes, map: r.map },
     },
-    'Stream',
     r.finish,
   );
   return blocking ? done.then(() => r.result) : r.result;

@@ -1,5 +1,5 @@
 /** `rec()`: record into an array in the background (Python's `sd.rec`). */
-import { type ArrayDType, type DeviceSpec, defaults } from '@sounddevice/core';
+import { type ArrayDType, type DeviceSpec, type PairValue, defaults } from '@sounddevice/core';
 import { type CallStreamOptions, REC_KEYS, checkCallOptions, streamOptionsOf } from './call-options.js';
 import type { AudioArray } from './dtypes.js';
 import { startCall } from './last-call.js';
@@ -11,19 +11,28 @@ export type RecDType = Exclude<ArrayDType, 'int24'>;
 
 /** Options of {@link rec}. */
 export interface RecOptions<T = AudioArray> extends CallStreamOptions {
-  /** Input device (index or name substrings); default `defaults.device[0]`. */
-  device?: DeviceSpec;
-  /** Channels to record; default: the mapping's length, else `defaults.channels[0]`. */
+  /**
+   * Input device (index or name substrings); default `defaults.device[0]`.
+   * An `[input, output]` pair is accepted, as in Python: its input half is used.
+   */
+  device?: PairValue<DeviceSpec>;
+  /**
+   * Channels to record; default `defaults.channels[0]`, else the mapping's
+   * length (Python's order). With a mapping, they must agree.
+   */
   channels?: number | null;
   /**
-   * Format of the result; default `defaults.dtype[0]`. `'float64'` is
-   * recorded as float32 and converted when the recording ends.
+   * Format of the result; default `defaults.dtype[0]` (which may be
+   * `'float64'`, as in Python). `'float64'` is recorded as float32 and
+   * converted when the recording ends.
    */
   dtype?: RecDType | null;
   /**
    * Record into this array (an ndarray `[frames, channels]` over a typed
    * array, or a typed array for mono) instead of a new one; frames,
-   * channels and dtype then come from it.
+   * channels and dtype then come from it. Unlike Python, which silently
+   * ignores them, `frames`, `channels` or `dtype` that disagree with `out`
+   * throw (see "Differences from Python" in docs/naming.md).
    */
   out?: T | null;
   /** Input channel numbers (starting at 1) to record, each at most once. */
@@ -71,7 +80,6 @@ export function rec(first?: unknown, second?: unknown): unknown {
     'input',
     { ...streamOptionsOf(options), channels: r.deviceChannels, dtype: r.streamDType },
     { rec: { bytes: r.bytes, map: r.map } },
-    'InputStream',
     r.finish,
   );
   return blocking ? done.then(() => r.result) : r.result;

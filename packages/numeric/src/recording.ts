@@ -84,18 +84,35 @@ function _fromOut(req: RecordingRequest): Recording {
   };
 }
 
+/**
+ * The number of channels to record, in Python's order: `channels`, else
+ * `defaults.channels[0]`, else the mapping's length. A mapping must then
+ * have one entry per channel.
+ */
 function _channels(req: RecordingRequest): number {
-  if (req.channels !== undefined && req.channels !== null) return checkPositiveInteger(req.channels, 'channels');
-  if (req.mapping !== undefined && req.mapping !== null) {
+  let count: number;
+  let from: string;
+  if (req.channels !== undefined && req.channels !== null) {
+    count = checkPositiveInteger(req.channels, 'channels');
+    from = 'channels';
+  } else if (defaults.channels[0] !== null && defaults.channels[0] !== undefined) {
+    count = defaults.channels[0];
+    from = 'defaults.channels[0]';
+  } else if (req.mapping !== undefined && req.mapping !== null) {
     return typeof req.mapping === 'number' ? 1 : Array.isArray(req.mapping) ? req.mapping.length : 0;
-  }
-  const fallback = defaults.channels[0];
-  if (fallback === null || fallback === undefined) {
+  } else {
     throw new TypeError(
-      'channels must be given (or a mapping, or defaults.channels): the number of input channels to record is unknown',
+      'channels must be given (or defaults.channels, or a mapping): the number of input channels to record is unknown',
     );
   }
-  return fallback;
+  const entries = typeof req.mapping === 'number' ? 1 : Array.isArray(req.mapping) ? req.mapping.length : undefined;
+  if (entries !== undefined && entries !== count) {
+    throw new RangeError(
+      `${req.mappingParam} has ${entries} entr${entries === 1 ? 'y' : 'ies'} but ${from} is ${count}: the number of ` +
+        `recorded channels and the size of ${req.mappingParam} must agree (leave ${from} out to record one channel per entry)`,
+    );
+  }
+  return count;
 }
 
 /**

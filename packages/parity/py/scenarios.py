@@ -161,7 +161,66 @@ def attributes(p):
     return {'streams': out}
 
 
-SCENARIOS = {f.__name__: f for f in (play, rec, callback_out, write, read, playrec, duplex_callback, attributes)}
+def _error(fn):
+    """The class name and PortAudio code (if any) of what fn raises, or None."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class is the result
+        code = e.args[1] if isinstance(e, sd.PortAudioError) and len(e.args) > 1 else None
+        return {'name': type(e).__name__, 'code': code}
+    return None
+
+
+def fidelity(p):
+    """Facts of issue 13 (Python's behaviour the TypeScript side must match) on the testbed."""
+    out = {}
+    out['defaultDevice'] = [sd.default.device[0], sd.default.device[1]]
+    out['flagsStr'] = [str(sd.CallbackFlags(b)) for b in (0, 4, 1 | 8, 31)]
+    out['hostApisNone'] = len(sd.query_hostapis(None))
+    out['tooManyChannelsOpen'] = _error(lambda: sd.OutputStream(device='system', channels=3))
+    out['tooManyChannelsCheck'] = _error(lambda: sd.check_output_settings(device='system', channels=3))
+    pairs = dict(device=('vfile_in', 'vfile_out'), channels=(1, 2), dtype=('int16', 'int32'),
+                 latency=(0.1, 0.2), samplerate=44100)
+    with sd.OutputStream(**pairs) as s:
+        out['pairOutput'] = [s.channels, s.dtype, s.device]
+    with sd.InputStream(**pairs) as s:
+        out['pairInput'] = [s.channels, s.dtype, s.device]
+
+    def lifecycle():
+        s = sd.OutputStream(device='system', channels=1, blocksize=256, callback=lambda *a: None)
+        s.stop()
+        s.abort()
+        s.start()
+        s.start()
+        active = s.active
+        s.stop()
+        s.stop()
+        s.close()
+        s.stop()
+        s.abort()
+        return active
+    out['lifecycleActive'] = lifecycle()
+    out['stopStrict'] = _error(lambda: sd.OutputStream(device='system', channels=1).stop(ignore_errors=False))
+    sd.play(np.zeros((100, 1), 'float32'), 44100, device='vfile_out')
+    out['playStream'] = type(sd.get_stream()).__name__
+    sd.wait()
+    sd.rec(100, 44100, channels=1, device='vfile_in')
+    out['recStream'] = type(sd.get_stream()).__name__
+    sd.wait()
+    sd.playrec(np.zeros((100, 1), 'float32'), 44100, channels=1, device='vfile_in')
+    out['playrecStream'] = type(sd.get_stream()).__name__
+    sd.wait()
+    sd.default.channels = 2
+    out['recMappingConflict'] = _error(lambda: sd.rec(100, 44100, mapping=[1], device='vfile_in'))
+    sd.default.reset()
+    sd.default.dtype = 'float64'
+    out['recDefaultFloat64'] = str(sd.rec(100, 44100, channels=1, device='vfile_in', blocking=True).dtype)
+    out['streamDefaultFloat64'] = _error(lambda: sd.InputStream(device='vfile_in', samplerate=44100))
+    sd.default.reset()
+    return out
+
+
+SCENARIOS = {f.__name__: f for f in (play, rec, callback_out, write, read, playrec, duplex_callback, attributes, fidelity)}
 
 if __name__ == '__main__':
     result = SCENARIOS[sys.argv[1]](json.loads(sys.argv[2]))

@@ -1,14 +1,19 @@
 /** `checkInputSettings` / `checkOutputSettings` (PortAudio's `Pa_IsFormatSupported`). */
-import type { DType, DeviceKind, DeviceSpec, ExtraSettings } from '@sounddevice/core';
+import type { DType, DeviceKind, DeviceSpec, ExtraSettings, PairValue } from '@sounddevice/core';
 import { callNative } from './native.js';
 import { resolveStreamOptions } from './stream-options.js';
 
-/** Options of the settings checks; unspecified values come from `defaults`, then the device. */
+/**
+ * Options of the settings checks; unspecified values come from `defaults`,
+ * then the device. As in Python, `device`, `channels`, `dtype` and
+ * `extraSettings` may be `[input, output]` pairs: the half of the direction
+ * checked is used.
+ */
 export interface CheckSettingsOptions {
-  device?: DeviceSpec;
-  channels?: number | null;
-  dtype?: DType | null;
-  extraSettings?: ExtraSettings | null;
+  device?: PairValue<DeviceSpec>;
+  channels?: PairValue<number>;
+  dtype?: PairValue<DType>;
+  extraSettings?: PairValue<ExtraSettings>;
   sampleRate?: number | null;
 }
 
@@ -28,7 +33,9 @@ function _check(kind: DeviceKind, options: CheckSettingsOptions): void {
  *
  * @param options - `device`, `channels`, `dtype`, `extraSettings`, `sampleRate`.
  * @throws PortAudioError (with PortAudio's code) when they are not
- *   supported; TypeError/RangeError for invalid values or unknown devices.
+ *   supported, more channels than the device has included
+ *   (`paInvalidChannelCount`, -9998, as Python); TypeError/RangeError for
+ *   invalid values or unknown devices.
  */
 export function checkInputSettings(options: CheckSettingsOptions = {}): void {
   _check('input', options);
@@ -40,7 +47,9 @@ export function checkInputSettings(options: CheckSettingsOptions = {}): void {
  *
  * @param options - `device`, `channels`, `dtype`, `extraSettings`, `sampleRate`.
  * @throws PortAudioError (with PortAudio's code) when they are not
- *   supported; TypeError/RangeError for invalid values or unknown devices.
+ *   supported, more channels than the device has included
+ *   (`paInvalidChannelCount`, -9998, as Python); TypeError/RangeError for
+ *   invalid values or unknown devices.
  */
 export function checkOutputSettings(options: CheckSettingsOptions = {}): void {
   _check('output', options);

@@ -43,7 +43,9 @@ function _devices(): DeviceInfo[] {
  * else PortAudio's default. Returns -1 when there is none.
  */
 function _defaultDeviceIndex(kind: DeviceKind, devices: DeviceInfo[], hostApis: HostApiInfo[]): number {
-  const spec = defaults.device[kind === 'input' ? 0 : 1];
+  // What was set (null: nothing): reading `defaults.device` would give
+  // PortAudio's default index for an unset half.
+  const spec = defaults.snapshot().device[kind === 'input' ? 0 : 1];
   if (spec !== null && spec !== undefined) return matchDevice(spec, kind, devices, hostApis);
   const [input, output] = callNative((n) => n.defaultDevices());
   return (kind === 'input' ? input : output) ?? -1;
@@ -86,8 +88,11 @@ export function resolveDevice(device: DeviceSpec | undefined, kind: DeviceKind):
  * @param device - Device index or space-separated name substrings.
  * @param kind - `'input'` or `'output'`: only devices with channels of that
  *   kind match, and with no `device` the default of that kind is returned.
+ *   A device given by index that has no channels of that kind is refused,
+ *   as in Python ("Not an input device: 'name'").
  * @returns The list, or one device.
- * @throws RangeError if the device matches nothing or several devices.
+ * @throws RangeError if the device matches nothing or several devices, or
+ *   has no channels of `kind`.
  */
 export function queryDevices(): DeviceList;
 export function queryDevices(device: DeviceSpec | undefined, kind?: DeviceKind): DeviceInfo;
@@ -110,6 +115,9 @@ export function queryDevices(device?: DeviceSpec, kind?: DeviceKind): DeviceList
   if (info === undefined) {
     throw new RangeError(`No ${kind ?? ''} device available${index < 0 ? ' (there is no default device)' : ''}`);
   }
+  if (kind !== undefined && (kind === 'input' ? info.maxInputChannels : info.maxOutputChannels) < 1) {
+    throw new RangeError(`Not an ${kind} device: '${info.name}' (device ${index} has no ${kind} channels)`);
+  }
   return info;
 }
 
@@ -124,16 +132,18 @@ function _safeDefault(kind: DeviceKind, devices: DeviceInfo[], hostApis: HostApi
 /**
  * Information about the host APIs (Python's `query_hostapis()`).
  *
- * @param index - A host API index; without it, every host API is returned.
+ * @param index - A host API index; without it (or with `null`, as Python's
+ *   `None`), every host API is returned.
  * @returns One {@link HostApiInfo} (`name`, `devices`, `defaultInputDevice`,
  *   `defaultOutputDevice`; -1 when there is no default), or all of them.
  * @throws RangeError if `index` is not a valid host API index.
  */
-export function queryHostApis(): HostApiInfo[];
+export function queryHostApis(index?: null): HostApiInfo[];
 export function queryHostApis(index: number): HostApiInfo;
-export function queryHostApis(index?: number): HostApiInfo[] | HostApiInfo {
+export function queryHostApis(index?: number | null): HostApiInfo[] | HostApiInfo;
+export function queryHostApis(index?: number | null): HostApiInfo[] | HostApiInfo {
   const apis = _hostApis();
-  if (index === undefined) return apis;
+  if (index === undefined || index === null) return apis;
   checkNonNegativeInteger(index, 'index');
   const api = apis[index];
   if (api === undefined) {

@@ -37,7 +37,7 @@ export { queryDevices, queryHostApis } from './devices.js';
 export { checkInputSettings, checkOutputSettings, type CheckSettingsOptions } from './check-settings.js';
 export type { DuplexCallback, InputCallback, OutputCallback } from './callback-types.js';
 export type { CallbackTime, DirectionOptions, StreamOptionsBase } from './stream-options.js';
-export { StreamBase, type BufferTransfer, type StreamPresentation, type WaitOptions, type AnyStreamOptions } from './stream-base.js';
+export { StreamBase, type BufferTransfer, type HaltOptions, type StreamPresentation, type WaitOptions, type AnyStreamOptions } from './stream-base.js';
 export {
   type InputBlock,
   type RawInputStreamOptions,
@@ -54,3 +54,4 @@ export {
 export { createReadable, createWritable, type ReadableOptions, type WritableOptions } from './node-io.js';
 export { resolveDevice } from './devices.js';
 export { callNative as _callNative, native as _native } from './native.js';
+export { version } from './version.js';

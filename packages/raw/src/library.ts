@@ -1,8 +1,20 @@
 /** Library-wide functions: version, re-initialization, sleep. */
-import { checkNonNegativeInteger, setDefaultHostApiProvider } from '@sounddevice/core';
+import {
+  checkNonNegativeInteger,
+  setDefaultDeviceProvider,
+  setDefaultHostApiProvider,
+  setHostApiNameResolver,
+} from '@sounddevice/core';
 import { callNative } from './native.js';
 
 setDefaultHostApiProvider(() => callNative((n) => n.defaultHostApi()));
+// Unset halves of `defaults.device` read PortAudio's default devices, as in Python.
+setDefaultDeviceProvider(() => {
+  const [input, output] = callNative((n) => n.defaultDevices());
+  return [input ?? -1, output ?? -1];
+});
+// PortAudioError messages name the host API of a host error ("[ALSA error -5]").
+setHostApiNameResolver((index) => callNative((n) => n.queryHostApis())[index]?.name);
 
 /**
  * The version of the PortAudio library in use.

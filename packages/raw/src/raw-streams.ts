@@ -32,13 +32,21 @@ export interface RawStreamOptions extends StreamOptionsBase, DirectionOptions<tr
   callback?: DuplexCallback<Buffer, Buffer> | null;
 }
 
-/** Options of {@link RawInputStream}. */
+/**
+ * Options of {@link RawInputStream}. `device`, `channels`, `dtype`,
+ * `latency`, `extraSettings` may be `[input, output]` pairs, as in Python: the
+ * input half is used.
+ */
 export interface RawInputStreamOptions extends StreamOptionsBase, DirectionOptions<false> {
   /** Called for each block with `(indata, frames, time, status)`. */
   callback?: InputCallback<Buffer> | null;
 }
 
-/** Options of {@link RawOutputStream}. */
+/**
+ * Options of {@link RawOutputStream}. `device`, `channels`, `dtype`,
+ * `latency`, `extraSettings` may be `[input, output]` pairs, as in Python: the
+ * output half is used.
+ */
 export interface RawOutputStreamOptions extends StreamOptionsBase, DirectionOptions<false> {
   /** Called for each block with `(outdata, frames, time, status)`; fill `outdata`. */
   callback?: OutputCallback<Buffer> | null;
@@ -145,14 +153,23 @@ export class RawStream extends RawInputMixin<Buffer> {
    * Write bytes (whole frames), waiting off the main thread until they are
    * all queued.
    *
+   * @param data - Interleaved frames in the stream's format: a Buffer, typed
+   *   array, ArrayBuffer, or (as Python's iterable of int) an array of byte
+   *   values 0-255, which is copied.
+   * @param options - `signal` aborts the wait.
    * @returns True if output underflowed since the last write.
+   * @throws TypeError/RangeError for other data, or not whole frames.
    */
-  write(data: ArrayBufferView | ArrayBuffer, options: WaitOptions = {}): Promise<boolean> {
+  write(data: ArrayBufferView | ArrayBuffer | readonly number[], options: WaitOptions = {}): Promise<boolean> {
     return this._writeBytes(this._frameBytes(data, 'write', 'data'), options);
   }
 
-  /** Like {@link write}, but blocks the calling thread (for scripts). */
-  writeSync(data: ArrayBufferView | ArrayBuffer): boolean {
+  /**
+   * Like {@link write}, but blocks the calling thread (for scripts).
+   *
+   * @param data - See {@link write}.
+   */
+  writeSync(data: ArrayBufferView | ArrayBuffer | readonly number[]): boolean {
     return this._writeSyncBytes(this._frameBytes(data, 'write', 'data'));
   }
 }
@@ -196,14 +213,23 @@ export class RawOutputStream extends StreamBase<Buffer, Buffer> {
    * Write bytes (whole frames), waiting off the main thread until they are
    * all queued.
    *
+   * @param data - Interleaved frames in the stream's format: a Buffer, typed
+   *   array, ArrayBuffer, or (as Python's iterable of int) an array of byte
+   *   values 0-255, which is copied.
+   * @param options - `signal` aborts the wait.
    * @returns True if output underflowed since the last write.
+   * @throws TypeError/RangeError for other data, or not whole frames.
    */
-  write(data: ArrayBufferView | ArrayBuffer, options: WaitOptions = {}): Promise<boolean> {
+  write(data: ArrayBufferView | ArrayBuffer | readonly number[], options: WaitOptions = {}): Promise<boolean> {
     return this._writeBytes(this._frameBytes(data, 'write', 'data'), options);
   }
 
-  /** Like {@link write}, but blocks the calling thread (for scripts). */
-  writeSync(data: ArrayBufferView | ArrayBuffer): boolean {
+  /**
+   * Like {@link write}, but blocks the calling thread (for scripts).
+   *
+   * @param data - See {@link write}.
+   */
+  writeSync(data: ArrayBufferView | ArrayBuffer | readonly number[]): boolean {
     return this._writeSyncBytes(this._frameBytes(data, 'write', 'data'));
   }
 }

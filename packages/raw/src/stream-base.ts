@@ -5,7 +5,7 @@
  * directions and how bytes are presented (Buffers here, ndarrays in numeric).
  */
 import { EventEmitter } from 'node:events';
-import { CallbackFlags, PortAudioError, checkPositiveInteger, describe } from '@sounddevice/core';
+import { CallbackFlags, PortAudioError, checkBoolean, checkPositiveInteger, checkUnknownKeys, describe } from '@sounddevice/core';
 import { BlockViews, type ViewFactory } from './block-views.js';
 import { type AnyCallback, isCallbackAbort, isCallbackStop } from './callback-types.js';
 import { KeepAlive } from './keep-alive.js';
@@ -53,6 +53,20 @@ export interface BufferTransfer {
 
 /** Options accepted by the shared constructor. */
 export type AnyStreamOptions = StreamOptionsBase & DirectionOptions<boolean> & { callback?: unknown };
+
+/** Options of {@link StreamBase.stop} and {@link StreamBase.abort}. */
+export interface HaltOptions {
+  /**
+   * Swallow PortAudio's errors, as Python's `ignore_errors=True` does
+   * (default `true`): stopping a stream that was never started, is already
+   * stopped, or is closed then does nothing. `false` throws them
+   * (`PortAudioError`, e.g. "Stream is stopped").
+   */
+  ignoreErrors?: boolean;
+}
+
+/** PortAudio's `paStreamIsNotStopped`: `start()` of a running or finished stream. */
+const PA_STREAM_IS_NOT_STOPPED = -9982;
 
 /** Options of waiting methods. */
 export interface WaitOptions {
@@ -112,7 +126,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   ) {
     super();
     this._presentation = presentation;
-    const resolved = resolveStreamOptions(presentation.direction, options);
+    const resolved = resolveStreamOptions(presentation.direction, options, undefined, `Error opening ${presentation.kind}: `);
     this._resolved = resolved;
     this._callback = callback;
     if (options.finishedCallback !== undefined && options.finishedCallback !== null && typeof options.finishedCallback !== 'function') {
@@ -288,7 +302,10 @@ export abstract class StreamBase<I, O> extends EventEmitter {
    * streams the output side includes the cushion (`cushion * blockSize`
    * frames). With `blockSize` 0 the cushion's blocks have the size PortAudio
    * chooses, known once the first block has been processed: until then the
-   * cushion is not included. `[input, output]` for full-duplex streams.
+   * cushion is not included, so the value grows at `start()` (Python's does
+   * not change; see "Differences from Python" in docs/naming.md). With
+   * `cushion: 0`, or a fixed `blockSize`, it never changes.
+   * `[input, output]` for full-duplex streams.
    */
   get latency(): Pairable<number> {
     const info = this._native.info;
@@ -323,7 +340,15 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     return this._native.unpaced;
   }
 
-  /** PortAudio's estimate of the audio thread's CPU use, 0…1 (can exceed 1 when overloaded). */
+  /**
+   * PortAudio's estimate (`Pa_GetStreamCpuLoad`) of the share of the
+   * available time the audio thread spends in its callback, 0…1 (can exceed
+   * 1 when overloaded), as Python's `cpu_load`. Here that callback is the
+   * native engine, which only moves blocks to and from its rings: a
+   * JavaScript callback or processor runs on another thread and is not
+   * included. Blocking streams run on the same engine, so they report its
+   * load too, where Python's report 0.
+   */
   get cpuLoad(): number {
     return callNative(() => this._native.cpuLoad);
   }
@@ -369,18 +394,30 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   // ---- lifecycle --------------------------------------------------------
 
   /**
-   * Start audio processing. Throws `PortAudioError` if closed or already
-   * started, or if the processor module failed to load (the error is its
-   * `cause`).
+   * Start audio processing. As in Python, starting a stream that runs, or
+   * that finished by itself (`CallbackStop`, end of `play` data) and was not
+   * stopped, does nothing (PortAudio's "Stream is not stopped" is ignored;
+   * call `stop()` first to run it again).
+   *
+   * @returns The stream itself, so that `await using s = new Stream(…).start()`
+   *   is Python's `with Stream(…) as s:` (started at once, stopped and closed
+   *   at the end of the scope).
+   * @throws PortAudioError if the stream is closed, or if the processor
+   *   module failed to load (the error is its `cause`).
    */
-  start(): void {
+  start(): this {
     const failure = this._processor?.failure;
     if (failure !== undefined && !this._native.closed) {
       const error = new PortAudioError(`Can't start ${this._presentation.kind}: its processor cannot run: ${failure.message}`);
       (error as Error & { cause?: unknown }).cause = failure;
       throw error;
     }
-    callNative(() => this._native.start());
+    try {
+      callNative(() => this._native.start());
+    } catch (e) {
+      if (e instanceof PortAudioError && e.code === PA_STREAM_IS_NOT_STOPPED) return this;
+      throw e;
+    }
     this._activation += 1;
     this._callbackDone = false;
     this._callbackError = undefined;
@@ -390,6 +427,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     // A rejection nobody awaits must not crash the process.
     this._finished.catch(() => {});
     this._keepAlive.hold();
+    return this;
   }
 
   /**
@@ -398,17 +436,43 @@ export abstract class StreamBase<I, O> extends EventEmitter {
    * but the callback has not seen yet are handed to it before this returns
    * (as in Python, where every captured block has been through the callback
    * when `stop()` returns): a recording stopped this way loses nothing.
+   *
+   * @param options - `ignoreErrors` (default `true`, as Python's): a stream
+   *   never started, already stopped or closed is left as it is, silently.
+   * @throws PortAudioError only with `ignoreErrors: false`.
    */
-  stop(): void {
-    callNative(() => this._native.stop());
+  stop(options: HaltOptions = {}): void {
+    if (!this._halt('stop', options)) return;
     if (this._inViews !== undefined && !this._draining) this._drain();
     this._afterHalt();
   }
 
-  /** Stop at once, dropping queued output (PortAudio `Pa_AbortStream`). */
-  abort(): void {
-    callNative(() => this._native.abort());
+  /**
+   * Stop at once, dropping queued output (PortAudio `Pa_AbortStream`).
+   *
+   * @param options - `ignoreErrors` (default `true`, as Python's): a stream
+   *   never started, already stopped or closed is left as it is, silently.
+   * @throws PortAudioError only with `ignoreErrors: false`.
+   */
+  abort(options: HaltOptions = {}): void {
+    if (!this._halt('abort', options)) return;
     this._afterHalt();
+  }
+
+  /** Runs the native stop/abort; false when it failed and the error is ignored. */
+  private _halt(op: 'stop' | 'abort', options: HaltOptions): boolean {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`options must be an object { ignoreErrors? }, got ${describe(options)}`);
+    }
+    checkUnknownKeys(options, ['ignoreErrors'], `${op} options`);
+    const ignore = checkBoolean(options.ignoreErrors ?? true, 'ignoreErrors');
+    try {
+      callNative(() => (op === 'stop' ? this._native.stop() : this._native.abort()));
+    } catch (e) {
+      if (ignore && e instanceof PortAudioError) return false;
+      throw e;
+    }
+    return true;
   }
 
   /**
@@ -433,8 +497,15 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     this._keepAlive.release();
   }
 
-  /** `await using stream = new RawStream(...)` closes it at the end of the scope. */
+  /**
+   * `await using stream = new RawStream(...)` stops the stream at the end of
+   * the scope (queued output plays out, as `stop()`) and then closes it, as
+   * Python's `with` does; errors stopping it are ignored. (An explicit
+   * `close()` still aborts.) Python's `with` also starts the stream: write
+   * `await using s = new RawStream(...).start()` for that.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
+    if (!this._native.closed) this.stop();
     await this.close();
   }
 
@@ -607,13 +678,21 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     }
   }
 
-  /** @internal Validates a byte buffer and returns it as a Uint8Array of whole frames. */
+  /**
+   * @internal Validates a byte buffer and returns it as a Uint8Array of whole
+   * frames. For writes, an array of byte values (integers 0-255) is copied
+   * into one, as Python's raw `write()` takes an iterable of int.
+   */
   protected _frameBytes(data: unknown, op: 'read' | 'write', param: string): Uint8Array {
     let bytes: Uint8Array;
     if (data instanceof Uint8Array) bytes = data;
     else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-    else throw new TypeError(`${param} must be a Buffer, typed array or ArrayBuffer, got ${describe(data)}`);
+    else if (op === 'write' && Array.isArray(data)) bytes = _byteValues(data, param);
+    else {
+      const allowed = op === 'write' ? 'Buffer, typed array, ArrayBuffer or array of byte values' : 'Buffer, typed array or ArrayBuffer';
+      throw new TypeError(`${param} must be a ${allowed}, got ${describe(data)}`);
+    }
     const frame = op === 'read' ? this._native.inFrameBytes : this._native.outFrameBytes;
     if (bytes.byteLength % frame !== 0) {
       throw new RangeError(
@@ -692,3 +771,16 @@ export abstract class StreamBase<I, O> extends EventEmitter {
 }
 
 const _EMPTY = new Uint8Array(0);
+
+/** An array of byte values (integers 0-255) as bytes. */
+function _byteValues(values: readonly unknown[], param: string): Uint8Array {
+  const bytes = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
+      throw new RangeError(`${param}[${i}] must be a byte value (an integer from 0 to 255), got ${describe(v)}`);
+    }
+    bytes[i] = v;
+  }
+  return bytes;
+}

@@ -16,6 +16,7 @@ import {
   checkPositiveInteger,
   checkPositiveNumber,
   checkUnknownKeys,
+  PortAudioError,
   defaults,
   describe,
   isExtraSettings,
@@ -94,18 +95,24 @@ export interface StreamOptionsBase {
   processorData?: unknown;
 }
 
-/** Options of one direction's parameters, single or `[input, output]` pairs for duplex streams. */
-export interface DirectionOptions<Pair extends boolean> {
+/**
+ * Options of one direction's parameters: single values, or `[input, output]`
+ * pairs. As in Python, one-way streams accept pairs too and use the half of
+ * their direction (`latency: [0.1, 0.2]` gives an output stream 0.2 s), so
+ * the same options serve every kind of stream. (`Pair` is kept for
+ * compatibility; both forms are allowed either way.)
+ */
+export interface DirectionOptions<Pair extends boolean = true> {
   /** Device index or name substrings; default `defaults.device`, then PortAudio's default. */
-  device?: Pair extends true ? PairValue<DeviceSpec> : DeviceSpec | undefined;
+  device?: PairValue<DeviceSpec>;
   /** Number of channels; default `defaults.channels`, then the device's maximum. */
-  channels?: Pair extends true ? PairValue<number> : number | null;
+  channels?: PairValue<number>;
   /** Sample format; default `defaults.dtype` (`'float32'`). */
-  dtype?: Pair extends true ? PairValue<DType> : DType | null;
+  dtype?: PairValue<DType>;
   /** `'low'`, `'high'` (default) or seconds. */
-  latency?: Pair extends true ? PairValue<Latency> : Latency | null;
+  latency?: PairValue<Latency>;
   /** `AsioSettings`, `CoreAudioSettings` or `WasapiSettings`. */
-  extraSettings?: Pair extends true ? PairValue<ExtraSettings> : ExtraSettings | null;
+  extraSettings?: PairValue<ExtraSettings>;
 }
 
 export const STREAM_OPTION_KEYS = [
@@ -159,28 +166,44 @@ const PA_DITHER_OFF = 0x2;
 const PA_NEVER_DROP_INPUT = 0x4;
 const PA_PRIME_OUTPUT = 0x8;
 
-function _pick<T>(value: unknown, index: 0 | 1, param: string, isPair: boolean): T | undefined {
-  if (!isPair && Array.isArray(value)) {
-    throw new TypeError(`${param} must be a single value for this stream, got an array ${describe(value)}`);
-  }
+/**
+ * The half of an option for one direction. As in Python, an `[input, output]`
+ * pair is accepted by every stream: a one-way stream (and `play`/`rec`, and
+ * the settings checks) uses the half of its direction.
+ */
+function _pick<T>(value: unknown, index: 0 | 1, param: string): T | undefined {
   return resolvePair(value as T | [T, T] | null | undefined, index, param);
 }
 
-function _direction(kind: DeviceKind, options: DirectionOptions<boolean>, isPair: boolean): ResolvedDirection {
+/** PortAudio's `paInvalidChannelCount`. */
+const PA_INVALID_CHANNEL_COUNT = -9998;
+
+/**
+ * Too many (or no) channels: a PortAudioError with PortAudio's code, as
+ * Python gets from PortAudio, with what the device has.
+ */
+function _channelError(where: string, kind: DeviceKind, channels: number, max: number, opening: string): PortAudioError {
+  const has = max < 1 ? `it has no ${kind} channels; choose another ${kind} device` : `channels must be at most ${max}`;
+  return new PortAudioError(
+    `${opening}Invalid number of channels: ${where} (${kind}) cannot take ${channels}; ${has}`,
+    PA_INVALID_CHANNEL_COUNT,
+  );
+}
+
+function _direction(kind: DeviceKind, options: DirectionOptions<boolean>, opening: string): ResolvedDirection {
   const i = kind === 'input' ? 0 : 1;
-  const device = resolveDevice(_pick<DeviceSpec>(options.device, i, 'device', isPair) ?? undefined, kind);
+  const device = resolveDevice(_pick<DeviceSpec>(options.device, i, 'device') ?? undefined, kind);
   const info = queryDevices(device);
   const max = kind === 'input' ? info.maxInputChannels : info.maxOutputChannels;
   const where = `device ${device} '${info.name}'`;
-  if (max < 1) throw new RangeError(`${where} has no ${kind} channels; choose another ${kind} device`);
 
-  let channels = _pick<number>(options.channels, i, 'channels', isPair) ?? defaults.channels[i] ?? max;
+  let channels = _pick<number>(options.channels, i, 'channels') ?? defaults.channels[i] ?? max;
+  if (max < 1) throw _channelError(where, kind, channels, max, opening);
   channels = checkPositiveInteger(channels, 'channels');
-  if (channels > max) {
-    throw new RangeError(`channels must be at most ${max} for ${where} (${kind}), got ${channels}`);
-  }
-  const dtype = validateDType(_pick<DType>(options.dtype, i, 'dtype', isPair) ?? defaults.dtype[i], 'dtype');
-  const latencyOption = checkLatency(_pick<Latency>(options.latency, i, 'latency', isPair) ?? defaults.latency[i], 'latency');
+  if (channels > max) throw _channelError(where, kind, channels, max, opening);
+  const given = _pick<DType>(options.dtype, i, 'dtype');
+  const dtype = validateDType(given ?? defaults.dtype[i], given === undefined ? `defaults.dtype[${i}]` : 'dtype');
+  const latencyOption = checkLatency(_pick<Latency>(options.latency, i, 'latency') ?? defaults.latency[i], 'latency');
   const latency =
     latencyOption === 'low'
       ? kind === 'input'
@@ -191,7 +214,7 @@ function _direction(kind: DeviceKind, options: DirectionOptions<boolean>, isPair
           ? info.defaultHighInputLatency
           : info.defaultHighOutputLatency
         : latencyOption;
-  const extra = _pick<ExtraSettings>(options.extraSettings, i, 'extraSettings', isPair) ?? defaults.extraSettings[i];
+  const extra = _pick<ExtraSettings>(options.extraSettings, i, 'extraSettings') ?? defaults.extraSettings[i];
   if (extra !== null && extra !== undefined && !isExtraSettings(extra)) {
     throw new TypeError(
       `extraSettings must be AsioSettings, CoreAudioSettings or WasapiSettings, got ${describe(extra)}`,
@@ -215,22 +238,30 @@ function _direction(kind: DeviceKind, options: DirectionOptions<boolean>, isPair
 
 /**
  * Validate `options` and resolve every value as Python does: given value,
- * else `defaults`, else the device's own default.
+ * else `defaults`, else the device's own default. Pairs are accepted for
+ * every direction; one-way streams use the half of their direction.
  *
- * @throws TypeError/RangeError naming the option and the allowed values.
+ * @param direction - The stream's directions.
+ * @param options - The options given.
+ * @param allowedKeys - The option names allowed.
+ * @param opening - Prefix of PortAudio-style errors, e.g.
+ *   `'Error opening OutputStream: '` (empty for the settings checks).
+ * @throws TypeError/RangeError naming the option and the allowed values;
+ *   PortAudioError (`paInvalidChannelCount`) for more channels than the
+ *   device has.
  */
 export function resolveStreamOptions(
   direction: StreamDirection,
   options: StreamOptionsBase & DirectionOptions<boolean> & { callback?: unknown },
   allowedKeys: readonly string[] = STREAM_OPTION_KEYS,
+  opening = '',
 ): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
   checkUnknownKeys(options, allowedKeys, 'options');
-  const isPair = direction === 'duplex';
-  const input = direction !== 'output' ? _direction('input', options, isPair) : undefined;
-  const output = direction !== 'input' ? _direction('output', options, isPair) : undefined;
+  const input = direction !== 'output' ? _direction('input', options, opening) : undefined;
+  const output = direction !== 'input' ? _direction('output', options, opening) : undefined;
 
   let sampleRate = options.sampleRate ?? defaults.sampleRate;
   if (sampleRate === null || sampleRate === undefined) {

@@ -83,7 +83,6 @@ describe('check*Settings reject bad values before PortAudio, naming the paramete
     [{ dtype: 'float16' }, /dtype/],
     [{ channels: 0 }, /channels/],
     [{ channels: 1.5 }, /channels/],
-    [{ device: 'system', channels: 3 }, /channels must be at most 2/],
     [{ sampleRate: -44100 }, /sampleRate/],
     [{ device: 'no such device' }, /no such device/],
     [{ extraSettings: {} }, /extraSettings/],
@@ -100,5 +99,21 @@ describe('check*Settings reject bad values before PortAudio, naming the paramete
       expect(error instanceof TypeError || error instanceof RangeError).toBe(true);
       expect((error as Error).message).toMatch(message);
     }
+  });
+});
+
+describe('check*Settings as Python (issue 13)', () => {
+  it("more channels than the device has is a PortAudioError with PortAudio's code (paInvalidChannelCount)", () => {
+    for (const check of [checkOutputSettings, checkInputSettings]) {
+      const e = portAudioError(() => check({ device: 'system', channels: 3 }));
+      expect(e.code).toBe(-9998);
+      expect(e.message).toMatch(/^Invalid number of channels.*system.*channels must be at most 2 \[PaErrorCode -9998\]$/);
+    }
+  });
+
+  it('[input, output] pairs: each check uses the half of its direction', () => {
+    expect(() => checkOutputSettings({ device: ['no such device', 'system'], channels: [5, 2], dtype: ['float16' as never, 'int16'] })).not.toThrow();
+    expect(() => checkInputSettings({ device: ['system', 'no such device'], channels: [2, 5] })).not.toThrow();
+    expect(portAudioError(() => checkOutputSettings({ device: 'system', channels: [1, 3] })).code).toBe(-9998);
   });
 });

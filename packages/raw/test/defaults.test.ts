@@ -5,6 +5,7 @@ import {
   RawOutputStream,
   RawStream,
   WasapiSettings,
+  _native,
   defaults,
   queryDevices,
   queryHostApis,
@@ -17,7 +18,9 @@ afterEach(() => defaults.reset());
 
 describe('defaults', () => {
   it("has Python's attributes with their factory values", () => {
-    expect([...defaults.device]).toEqual([null, null]);
+    // As Python's sd.default.device: PortAudio's default devices while unset.
+    expect([...defaults.device]).toEqual(_native().defaultDevices());
+    expect(defaults.snapshot().device).toEqual([null, null]);
     expect([...defaults.channels]).toEqual([null, null]);
     expect([...defaults.dtype]).toEqual(['float32', 'float32']);
     expect([...defaults.latency]).toEqual(['high', 'high']);

@@ -1,7 +1,9 @@
 /** `sounddevice devices [--json]` (also what runs with no command). */
 import type { Command } from 'commander';
 import { queryDevices } from '@sounddevice/raw';
+import { noDevicesMessage } from '../diagnose.js';
 import type { CliContext } from '../io.js';
+import { PROGRAM } from '../version.js';
 
 /** Options of {@link runDevices}. */
 export interface DevicesOptions {
@@ -12,7 +14,9 @@ export interface DevicesOptions {
 /**
  * Prints every device: the text list of Python's `python3 -m sounddevice`
  * (`>` default input, `<` default output, `*` both), or with `json` an array
- * of the objects `queryDevices()` returns.
+ * of the objects `queryDevices()` returns. With no device at all, stdout
+ * has nothing (or `[]`) and stderr says "no audio devices found" and how to
+ * get virtual ones (exit code 0: the listing itself worked).
  *
  * @param options - See {@link DevicesOptions}.
  * @param ctx - Where to write.
@@ -21,6 +25,7 @@ export function runDevices(options: DevicesOptions, ctx: CliContext): void {
   const list = queryDevices();
   const text = options.json ? JSON.stringify([...list], null, 2) : list.toString();
   ctx.io.stdout.write(text === '' ? '' : `${text}\n`);
+  if (list.length === 0) ctx.io.stderr.write(`${PROGRAM}: ${noDevicesMessage() ?? 'no audio devices found'}\n`);
 }
 
 /**

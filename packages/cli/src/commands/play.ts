@@ -8,7 +8,7 @@ import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliContext } from '../io.js';
 import { channelList, device, nonNegativeNumber } from '../parse.js';
-import { LiveLines, bar, columnsOf, formatTime, isTty } from '../tty.js';
+import { LiveLines, bar, columnsOf, displayWidth, formatTime, isTty, truncate } from '../tty.js';
 
 /** Options of {@link runPlay} (the command line's, parsed). */
 export interface PlayOptions {
@@ -131,8 +131,14 @@ export async function runPlay(file: string, options: PlayOptions, ctx: CliContex
     const total = totalFrames ? formatTime(totalFrames / rate) : '?';
     const pct = totalFrames ? Math.min(100, Math.floor((100 * at) / totalFrames)) : 0;
     const left = `▶ ${elapsed} / ${total} `;
-    const right = ` ${String(pct).padStart(3)}%${loop > 0 ? ` loop ${loop + 1}` : ''}  ${name}`;
-    const width = Math.max(10, Math.min(40, columnsOf(ctx.io.stderr) - left.length - right.length - 3));
+    const status = ` ${String(pct).padStart(3)}%${loop > 0 ? ` loop ${loop + 1}` : ''}`;
+    // Widths in terminal columns: a CJK name takes two per character. The bar
+    // keeps at least 10 cells; the name gets what is left, cut in the middle.
+    const columns = columnsOf(ctx.io.stderr) - 1;
+    const fixed = displayWidth(left) + displayWidth(status) + 2;
+    const shown = truncate(name, columns - fixed - 10 - 2, 'middle');
+    const right = shown === '' ? status : `${status}  ${shown}`;
+    const width = Math.max(10, Math.min(40, columns - fixed - displayWidth(right) + displayWidth(status)));
     live.draw([`${left}[${bar(totalFrames ? at / totalFrames : 0, width)}]${right}`]);
   };
   const timer = showProgress ? setInterval(draw, PROGRESS_MS) : undefined;

@@ -10,7 +10,7 @@ import { EXIT_INTERRUPTED } from '../errors.js';
 import { delay, onInterrupt } from '../interrupt.js';
 import type { CliContext } from '../io.js';
 import { device, positiveInteger, positiveNumber } from '../parse.js';
-import { LiveLines, bar, columnsOf, formatTime, isTty } from '../tty.js';
+import { LiveLines, bar, columnsOf, displayWidth, formatTime, isTty } from '../tty.js';
 
 /** Options of {@link runRec} (the command line's, parsed). */
 export interface RecOptions {
@@ -43,7 +43,7 @@ const METER_MS = 100;
 function _meterLine(seconds: number, meter: LevelMeter, width: number): string {
   const shown = Math.min(meter.channels, 4);
   const head = `● REC ${formatTime(seconds)} `;
-  const each = Math.max(6, Math.floor((width - head.length - 2) / shown) - 12);
+  const each = Math.max(6, Math.floor((width - displayWidth(head) - 2) / shown) - 12);
   const parts: string[] = [];
   for (let c = 0; c < shown; c++) {
     const db = dbfs(meter.peak[c]!);

@@ -6,6 +6,7 @@ import { describeDevice } from '../describe.js';
 import type { CliContext } from '../io.js';
 import { openInput, waitForStop } from '../monitor.js';
 import { device, positiveInteger, positiveNumber } from '../parse.js';
+import { type Colors, colorEnabled, colorsFor } from '../color.js';
 import { columnsOf } from '../tty.js';
 
 /** Options of {@link runSpectrogram} (the command line's, parsed). */
@@ -27,22 +28,30 @@ export interface SpectrogramOptions {
  * The 30 colour/character steps from silence to loud: pairs of ANSI colours
  * (black, blue, magenta, bright red, bright yellow, bright white) blended
  * with the characters ` :#` and `#%:` (Mauris Van Hauwe's gradient, as in
- * Python's example).
+ * Python's example), each cell a foreground and a background colour.
+ *
+ * @param c - Colour functions; with colour off, see {@link MONO_GRADIENT}.
  */
-export const GRADIENT: readonly string[] = (() => {
-  const colors = [30, 34, 35, 91, 93, 97];
+export function colorGradient(c: Colors): string[] {
+  const fg = [c.black, c.blue, c.magenta, c.redBright, c.yellowBright, c.whiteBright];
+  const bgs = [c.bgBlack, c.bgBlue, c.bgMagenta, c.bgRedBright, c.bgYellowBright, c.bgWhiteBright];
   const chars = ' :#\t#%:';
   const out: string[] = [];
-  for (let i = 0; i + 1 < colors.length; i++) {
-    let bg = colors[i]!;
-    let fg = colors[i + 1]!;
+  for (let i = 0; i + 1 < fg.length; i++) {
+    let [b, f] = [i, i + 1];
     for (const ch of chars) {
-      if (ch === '\t') [bg, fg] = [fg, bg];
-      else out.push(`\x1b[${fg};${bg + 10}m${ch}`);
+      if (ch === '\t') [b, f] = [f, b];
+      else out.push(fg[f]!(bgs[b]!(ch)));
     }
   }
   return out;
-})();
+}
+
+/**
+ * The steps without colour (output into a pipe or a file, `NO_COLOR`): ten
+ * characters of increasing density.
+ */
+export const MONO_GRADIENT: readonly string[] = [...' .:-=+*#%@'];
 
 /** `text` centred in a line of `width` `#` characters (Python's `str.center`). */
 function _center(text: string, width: number): string {
@@ -98,7 +107,8 @@ export class BinDft {
 /**
  * Prints one line per block of input: each character is one frequency bin
  * between `range[0]` and `range[1]` Hz, its colour and character the bin's
- * magnitude × gain / fftsize on {@link GRADIENT}. Keys on a terminal: `+`
+ * magnitude × gain / fftsize on {@link colorGradient} (on a terminal) or
+ * {@link MONO_GRADIENT} (colour off: a pipe, a file, `NO_COLOR`; see `colorEnabled`). Keys on a terminal: `+`
  * doubles the gain, `-` halves it (a `gain` line says so), `q`, Enter or
  * Ctrl+C quits (exit code 0).
  *
@@ -117,6 +127,9 @@ export async function runSpectrogram(options: SpectrogramOptions, ctx: CliContex
   const lowBin = Math.floor(low / deltaF);
   const dft = new BinDft(fftsize, lowBin, columns);
   const out = ctx.io.stdout;
+  const env = ctx.io.env ?? process.env;
+  const c = colorsFor(out, env);
+  const gradient = colorEnabled(out, env) ? colorGradient(c) : MONO_GRADIENT;
   let gain = options.gain;
   const magnitudes = new Float64Array(columns);
   const { stream } = openInput({
@@ -134,16 +147,16 @@ export async function runSpectrogram(options: SpectrogramOptions, ctx: CliContex
       let line = '';
       for (let b = 0; b < columns; b++) {
         const x = Math.max(0, Math.min(1, magnitudes[b]! * scale));
-        line += GRADIENT[Math.floor(x * (GRADIENT.length - 1))];
+        line += gradient[Math.floor(x * (gradient.length - 1))];
       }
-      out.write(`${line}\x1b[0m\n`);
+      out.write(`${line}\n`);
     },
   });
   const usage = ' press q, Enter or Ctrl+C to quit, + or - to change the gain ';
   ctx.io.stderr.write(
     `Spectrogram of ${describeDevice(info)}, ${low}–${high} Hz in ${columns} columns (${deltaF.toFixed(2)} Hz each), ${options.blockDuration} ms per line\n`,
   );
-  out.write(`\x1b[31;40m${_center(usage, columns)}\x1b[0m\n`);
+  out.write(`${c.red(c.bgBlack(_center(usage, columns)))}\n`);
   try {
     stream.start();
     await waitForStop({
@@ -153,9 +166,9 @@ export async function runSpectrogram(options: SpectrogramOptions, ctx: CliContex
       onKey: (key) => {
         if (key === '+' || key === '-') {
           gain = key === '+' ? gain * 2 : gain / 2;
-          out.write(`\x1b[34;40m${_center(` gain ${Number(gain.toPrecision(6))} `, columns)}\x1b[0m\n`);
+          out.write(`${c.blue(c.bgBlack(_center(` gain ${Number(gain.toPrecision(6))} `, columns)))}\n`);
         } else {
-          out.write(`\x1b[31;40m${_center(usage, columns)}\x1b[0m\n`);
+          out.write(`${c.red(c.bgBlack(_center(usage, columns)))}\n`);
         }
       },
     });

@@ -1,9 +1,9 @@
 /** `sounddevice tone`: play a sine, the quickest check that output works. */
 import { type Command, Option } from 'commander';
-import { DTYPES, type DType, RawBufferStream, queryDevices, queryHostApis } from '@sounddevice/raw';
+import { CallbackStop, DTYPES, type DType, RawOutputStream, queryDevices, queryHostApis } from '@sounddevice/raw';
 import type { CliContext } from '../io.js';
 import { amplitude, device, positiveInteger, positiveNumber } from '../parse.js';
-import { sineSamples } from '../sine.js';
+import { writeSine } from '../sine.js';
 
 /** Options of {@link runTone} (the command line's, parsed). */
 export interface ToneOptions {
@@ -27,33 +27,70 @@ export interface ToneOptions {
 const _EXIT_INTERRUPTED = 130;
 
 /**
+ * Blocks of output queued ahead of the device (the stream's `cushion`): at
+ * JACK's period of 256 frames, 8 blocks are 43 ms, enough for a main thread
+ * that only computes the tone.
+ */
+const _CUSHION = 8;
+
+/**
+ * Checks that a tone of `duration` seconds at `sampleRate` can be played and
+ * returns its length in frames.
+ *
+ * @throws RangeError for less than one frame, or for more frames than a
+ *   JavaScript number counts exactly (2^53 - 1: the frame index of the sine
+ *   formula must be exact).
+ */
+export function toneFrames(duration: number, sampleRate: number): number {
+  const frames = Math.round(duration * sampleRate);
+  if (frames < 1) {
+    throw new RangeError(`duration must be at least one frame (1/${sampleRate} s), got ${duration}`);
+  }
+  if (!Number.isSafeInteger(frames)) {
+    const most = Math.floor(Number.MAX_SAFE_INTEGER / sampleRate);
+    throw new RangeError(
+      `duration must be at most ${most} s at ${sampleRate} Hz (${Number.MAX_SAFE_INTEGER} frames, the most the tone counts exactly), got ${duration}`,
+    );
+  }
+  return frames;
+}
+
+/**
  * Plays a sine on an output device and prints one line saying what played
- * where. The whole tone is handed to the audio thread at once (the engine of
- * `play()`), so it plays without gaps even when the device consumes audio
- * faster than real time (the testbed's `vfile_out`). Ctrl+C stops it (exit
- * code 130). Samples: see `sineSamples` (same value on every channel).
+ * where. The tone is computed as it plays, one block at a time in the
+ * stream's callback (memory does not grow with the duration), and the
+ * stream stops after the last frame. On a device that consumes audio faster
+ * than real time (the testbed's `vfile_out`) the blocks follow each other
+ * without gaps. Ctrl+C stops it (exit code 130). Samples: see `writeSine`
+ * (same value on every channel).
  *
  * @param options - See {@link ToneOptions}.
  * @param ctx - Where to write; gets exit code 130 when interrupted.
- * @throws RangeError for an unknown device or a tone shorter than one frame,
+ * @throws RangeError for an unknown device or a duration that is less than
+ *   one frame or too long to count (see {@link toneFrames}),
  *   PortAudioError when PortAudio refuses the settings (e.g. the rate).
  */
 export async function runTone(options: ToneOptions, ctx: CliContext): Promise<void> {
   const info = queryDevices(options.device ?? undefined, 'output');
   const channels = options.channels ?? Math.min(2, info.maxOutputChannels);
   const sampleRate = options.samplerate ?? info.defaultSampleRate;
-  const frames = Math.round(options.duration * sampleRate);
-  if (frames < 1) {
-    throw new RangeError(`duration must be at least one frame (1/${sampleRate} s), got ${options.duration}`);
-  }
-  const bytes = sineSamples({ ...options, sampleRate, frames });
-  const stream = new RawBufferStream(
-    'output',
-    { device: info.index, channels, dtype: options.dtype, sampleRate },
-    // One source channel, copied to every device channel by the audio thread.
-    { play: { bytes, channels: 1, map: new Array<number>(channels).fill(0), loop: false } },
-    'output stream',
-  );
+  const frames = toneFrames(options.duration, sampleRate);
+  const spec = { ...options, sampleRate };
+  let next = 0;
+  const stream = new RawOutputStream({
+    device: info.index,
+    channels,
+    dtype: options.dtype,
+    sampleRate,
+    cushion: _CUSHION,
+    callback: (outdata, blockFrames) => {
+      // outdata arrives filled with silence; the last block is partly filled.
+      const n = Math.min(blockFrames, frames - next);
+      writeSine(outdata, spec, next, n, channels);
+      next += n;
+      if (next >= frames) throw new CallbackStop();
+    },
+  });
   let interrupted = false;
   const onInterrupt = (): void => {
     interrupted = true;

@@ -72,7 +72,7 @@ export async function runWire(options: WireOptions, ctx: CliContext): Promise<vo
     removeInterrupt();
     await stream.close();
   }
-  ctx.io.stderr.write(flagged > 0 ? `Stopped; ${plural(flagged, 'block')} had ${status.toString().replace(/^<CallbackFlags: |>$/g, '')}\n` : 'Stopped\n');
+  ctx.io.stderr.write(flagged > 0 ? `Stopped; ${plural(flagged, 'block')} had ${status.toString()}\n` : 'Stopped\n');
 }
 
 /** Parses `--latency`: `low`, `high` or seconds. */
