@@ -109,6 +109,8 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private _draining = false;
   /** A deferred re-arm of the native notification is queued (setImmediate). */
   private _rearmScheduled = false;
+  /** This stream, weakly: pending re-arms must not keep a dropped stream from being collected. */
+  private readonly _self: WeakRef<this>;
   private _activation = 0;
   private _finishedActivation = 0;
   private _callbackError: unknown;
@@ -141,6 +143,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     const mode = buffers ? 'buffers' : callback !== undefined || processor !== undefined ? 'callback' : 'blocking';
     this._buffers = buffers;
     const ref = new WeakRef(this);
+    this._self = ref;
     const blockFrames = resolved.blockSize > 0 ? resolved.blockSize : 1024;
     this._native = this._open(mode, resolved, (event) => ref.deref()?._onNotify(event), processor === undefined, buffers);
     const inFrame = this._native.inFrameBytes;
@@ -575,11 +578,19 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     if (n.closed || this._rearmScheduled) return;
     if (n.nextBlockFrames === 0 && n.rearmNotify() === 0) return;
     this._rearmScheduled = true;
+    // Through the weak reference: on an unpaced device blocks are ready at
+    // almost every re-arm, so an immediate is nearly always pending, and a
+    // strong one would keep a stream its owner dropped from ever being
+    // collected (and its keep-alive from ending).
+    const self = this._self;
     setImmediate(() => {
-      this._rearmScheduled = false;
-      if (n.closed) return;
-      n.rearmNotify();
-      if (n.blocksReady > 0) this._drain();
+      const stream = self.deref();
+      if (stream === undefined) return;
+      stream._rearmScheduled = false;
+      const native = stream._native;
+      if (native.closed) return;
+      native.rearmNotify();
+      if (native.blocksReady > 0) stream._drain();
     });
   }
 

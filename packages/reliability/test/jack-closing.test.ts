@@ -77,10 +77,23 @@ describe('closing JACK streams', () => {
     expect(await portAudioPorts()).toEqual([]);
   });
 
-  it('a stream closed long after it stopped is closed after a probe shows the server alive', async () => {
+  it('a stream closed long after it stopped: the server\'s listening socket proves it alive, no probe', async () => {
+    const s = await runningStream();
+    expect(_native().jackServerKnown(), 'the server socket was found at initialization').toBe(true);
+    s.stop();
+    await sleep(settleMs(s) + 100);
+    const opens = _native().jackOpens();
+    await s.close();
+    expect(_native().jackOpens() - opens, 'no probe').toBe(0);
+    expect(await portAudioPorts()).toEqual([]);
+  });
+
+  it('without the server\'s socket known, a stream closed long after it stopped is closed after a probe', async () => {
     const s = await runningStream();
     s.stop();
     await sleep(settleMs(s) + 100);
+    expect(_native().jackServerKnown(true)).toBe(true);
+    expect(_native().jackServerKnown()).toBe(false);
     const opens = _native().jackOpens();
     await s.close();
     expect(_native().jackOpens() - opens, 'one probe').toBe(1);

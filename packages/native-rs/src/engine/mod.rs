@@ -3,11 +3,13 @@
 //! pinned buffers ([`render`]), updates atomics and wakes waiters
 //! ([`signals`]). Everything that may allocate, lock or call JavaScript runs
 //! elsewhere: the client side of the rings ([`client`]), the notification
-//! pump ([`pump`]) and the stream owner ([`stream`]).
+//! pump ([`pump`]) and the stream owner ([`stream`]); the audio thread only
+//! wakes JavaScript's event loop, lock-free ([`js_wake`]).
 
 pub mod block;
 pub mod buffers;
 pub mod client;
+pub mod js_wake;
 pub mod pump;
 pub mod render;
 pub mod rings;

@@ -7,6 +7,7 @@
 //! no blocks to deliver (processor, blocking and buffer streams) sleeps on
 //! it, so the per-batch wake reaches only those who take blocks.
 
+use super::js_wake::JsWake;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -100,6 +101,9 @@ pub struct Signals {
     /// The device runs faster than real time (this run): the audio thread
     /// waits for the client instead of inserting silence or dropping input.
     pub unpaced: AtomicBool,
+    /// The JavaScript thread's event-loop wake, when the stream has one
+    /// (`js_wake`): blocks and state changes are announced through it.
+    pub js: JsWake,
 }
 
 impl Signals {
@@ -117,6 +121,7 @@ impl Signals {
         self.seq.fetch_add(1, Ordering::Release);
         atomic_wait::wake_all(&self.state);
         atomic_wait::wake_all(&self.seq);
+        self.announce_blocks();
     }
 
     /// New blocks (audio thread, once per batch): bumps `seq` and wakes its
@@ -125,6 +130,18 @@ impl Signals {
     pub fn bump_and_wake_blocks(&self) {
         self.seq.fetch_add(1, Ordering::Release);
         atomic_wait::wake_all(&self.seq);
+        self.announce_blocks();
+    }
+
+    /// Tells the JavaScript thread of new blocks through its event-loop
+    /// wake, when the stream delivers blocks that way: at most one
+    /// announcement is in flight until JavaScript re-arms `notify_pending`
+    /// (the pump's coalescing rule). Lock-free, allocation-free.
+    #[inline]
+    fn announce_blocks(&self) {
+        if self.js.delivers_blocks() && !self.notify_pending.swap(true, Ordering::AcqRel) {
+            self.js.post(super::pump::EVENT_BLOCKS);
+        }
     }
 
     /// Wakes the sleepers of both words without bumping (the ticker).

@@ -5,6 +5,7 @@
 
 use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
+use super::js_wake::WakeHandle;
 use super::pump::{self, Notify, Watchdog};
 use super::render::{BuffersRt, RtContext, RtMode};
 use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames};
@@ -158,13 +159,24 @@ fn stopped_error(what: &str) -> Error {
     }
 }
 
+/// How a stream tells its JavaScript owner of ready blocks and of its end.
+pub enum Notifier {
+    /// A function the pump thread calls (a thread-safe function).
+    Pump(Notify),
+    /// The owner's event-loop wake ([`super::js_wake`]): the audio thread
+    /// announces blocks itself, the pump only the end.
+    EventLoop(WakeHandle),
+}
+
 impl Stream {
-    /// Opens the stream. `notify` receives [`pump::EVENT_BLOCKS`] (callback
-    /// mode, unless `deliver_blocks` is false: a worker waits instead) and
-    /// [`pump::EVENT_FINISHED`].
+    /// Opens the stream. `notify` is told of [`pump::EVENT_BLOCKS`]
+    /// (callback mode, unless `deliver_blocks` is false: a worker waits
+    /// instead) and [`pump::EVENT_FINISHED`]. `signals` must be new (the
+    /// caller may have given them to its event-loop wake).
     pub fn open(
         config: Config,
-        notify: Option<Notify>,
+        signals: Arc<Signals>,
+        notify: Option<Notifier>,
         deliver_blocks: bool,
         pinned: Vec<Box<dyn Any + Send>>,
     ) -> Result<Arc<Stream>> {
@@ -193,7 +205,6 @@ impl Stream {
         } else {
             UNSPECIFIED_BLOCK_FRAMES
         };
-        let signals = Arc::new(Signals::default());
         let frames = match &config.mode {
             Mode::Callback { cushion } if *cushion > MAX_CUSHION => {
                 return Err(Error::Range(format!(
@@ -277,7 +288,21 @@ impl Stream {
         let handle = Arc::new(Mutex::new(Some(handle)));
 
         let pump = match notify {
-            Some(n) => {
+            Some(notifier) => {
+                let blocks = deliver_blocks && is_callback;
+                let (pump_blocks, n): (bool, Notify) = match notifier {
+                    Notifier::Pump(f) => (blocks, f),
+                    Notifier::EventLoop(wake) => {
+                        signals.js.attach(wake, blocks);
+                        let sig = signals.clone();
+                        (
+                            false,
+                            Box::new(move |event| {
+                                sig.js.post(event);
+                            }),
+                        )
+                    }
+                };
                 let probed = handle.clone();
                 let watchdog = Watchdog {
                     probe: Box::new(move || {
@@ -287,13 +312,7 @@ impl Stream {
                     on_lost: Box::new(move || library::stream_lost(uses_jack)),
                 };
                 Some(
-                    pump::spawn(
-                        signals.clone(),
-                        deliver_blocks && is_callback,
-                        n,
-                        Some(watchdog),
-                    )
-                    .map_err(|e| {
+                    pump::spawn(signals.clone(), pump_blocks, n, Some(watchdog)).map_err(|e| {
                         Error::Unavailable(format!(
                             "cannot start the stream's notification thread: {e}"
                         ))

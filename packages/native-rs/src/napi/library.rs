@@ -161,6 +161,15 @@ pub fn jack_opens() -> u32 {
     crate::pa::jack_graph::opens()
 }
 
+/// Whether the JACK server PortAudio connected to is known by its listening
+/// socket (`pa::jack_server`), so that liveness needs no probe stream.
+/// `forget: true` forgets it afterwards (for tests of the probe that remains the
+/// fallback).
+#[napi]
+pub fn jack_server_known(forget: Option<bool>) -> bool {
+    library::jack_server_known(forget.unwrap_or(false))
+}
+
 /// Streams of the engine that still exist in this process (every
 /// environment), closed or not: a stream is dropped once its JavaScript
 /// object is garbage-collected (and no worker or pending read/write holds

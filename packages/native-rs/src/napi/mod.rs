@@ -4,6 +4,7 @@
 mod config;
 mod environment;
 mod errors;
+mod event_loop;
 mod library;
 mod stream;
 mod tasks;

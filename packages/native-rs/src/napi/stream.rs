@@ -3,13 +3,15 @@
 use super::config::{stream_config, StreamConfigJs};
 use super::environment;
 use super::errors::IntoJs;
+use super::event_loop::LoopWake;
 use super::tasks::{ReadTask, WriteTask};
 use crate::engine::pump::Notify;
-use crate::engine::stream::Stream;
+use crate::engine::signals::Signals;
+use crate::engine::stream::{Notifier, Stream};
 use crate::pa::Error;
 use napi::bindgen_prelude::{AsyncTask, Float64ArraySlice, Function, Uint8Array, Uint8ArraySlice};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
-use napi::Env;
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -30,6 +32,10 @@ pub struct StreamInfoJs {
 pub struct NativeStream {
     inner: Arc<Stream>,
     id: u32,
+    /// The direct wake of this environment's event loop, when the stream
+    /// notifies JavaScript that way (dropped after `inner`'s close).
+    wake: Option<LoopWake>,
+    notify_path: &'static str,
 }
 
 #[napi]
@@ -45,27 +51,56 @@ impl NativeStream {
     ) -> napi::Result<Self> {
         let owner = environment::current(&env);
         let (config, pinned) = stream_config(config, owner)?;
-        let notify: Option<Notify> = match notify {
+        let signals = Arc::new(Signals::default());
+        let mut wake = None;
+        let mut notify_path = "none";
+        let notify: Option<Notifier> = match notify {
             Some(f) => {
-                // Weak: a running stream must not keep the process alive by
-                // itself (the TS layer decides that with a timer handle).
-                let tsfn = f
-                    .build_threadsafe_function::<u32>()
-                    .weak::<true>()
-                    .build()?;
-                Some(Box::new(move |event| {
-                    tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking);
-                }))
+                // SAFETY: `env` and `f` are this call's, on the JS thread.
+                let direct = unsafe { LoopWake::create(env.raw(), f.raw(), signals.clone()) };
+                match direct {
+                    Some((owner, handle)) => {
+                        wake = Some(owner);
+                        notify_path = "event-loop";
+                        Some(Notifier::EventLoop(handle))
+                    }
+                    None => {
+                        // Weak: a running stream must not keep the process
+                        // alive by itself (the TS layer decides that with a
+                        // timer handle).
+                        let tsfn = f
+                            .build_threadsafe_function::<u32>()
+                            .weak::<true>()
+                            .build()?;
+                        let f: Notify = Box::new(move |event| {
+                            tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+                        });
+                        notify_path = "pump";
+                        Some(Notifier::Pump(f))
+                    }
+                }
             }
             None => None,
         };
-        let inner = Stream::open(config, notify, deliver_blocks.unwrap_or(true), pinned).js()?;
+        let inner = Stream::open(
+            config,
+            signals,
+            notify,
+            deliver_blocks.unwrap_or(true),
+            pinned,
+        )
+        .js()?;
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let mut reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
         let map = reg.get_or_insert_with(HashMap::new);
         map.retain(|_, w| w.strong_count() > 0);
         map.insert(id, Arc::downgrade(&inner));
-        Ok(NativeStream { inner, id })
+        Ok(NativeStream {
+            inner,
+            id,
+            wake,
+            notify_path,
+        })
     }
 
     /// Another environment's handle on stream `id` (for processor workers).
@@ -80,7 +115,12 @@ impl NativeStream {
             .ok_or_else(|| {
                 super::errors::to_js(Error::Unavailable(format!("no open stream with id {id}")))
             })?;
-        Ok(NativeStream { inner, id })
+        Ok(NativeStream {
+            inner,
+            id,
+            wake: None,
+            notify_path: "none",
+        })
     }
 
     #[napi(getter)]
@@ -106,6 +146,18 @@ impl NativeStream {
     #[napi]
     pub fn close(&self) {
         self.inner.close();
+        if let Some(w) = &self.wake {
+            w.close();
+        }
+    }
+
+    /// How this stream tells JavaScript of blocks and its end:
+    /// `"event-loop"` (the audio thread wakes the event loop itself),
+    /// `"pump"` (a notification thread and a thread-safe function), or
+    /// `"none"` (a worker's handle, which waits instead).
+    #[napi(getter)]
+    pub fn notify_path(&self) -> &'static str {
+        self.notify_path
     }
 
     #[napi(getter)]

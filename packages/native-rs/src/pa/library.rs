@@ -35,10 +35,13 @@
 //! ([`jack_client_alive`]: open and close a one-channel stream on the JACK
 //! host API, which fails at once when the client is dead) run before every
 //! `Pa_Terminate` and before closing a JACK stream that is not running,
-//! unless the client proved alive a moment ago (see `pa::jack_graph`).
+//! unless the client proved alive a moment ago (see `pa::jack_graph`) or the
+//! server it connected to still listens on the same socket (`pa::jack_server`,
+//! microseconds instead of the probe's tens of milliseconds).
 
 use super::error::{check, Error, Result};
 use super::jack_graph;
+use super::jack_server::{default_socket_path, ServerSocket};
 use super::silence::silenced;
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
@@ -87,6 +90,10 @@ static JACK_DEAD: AtomicBool = AtomicBool::new(false);
 /// The instance in use holds a stream PortAudio can no longer stop or close
 /// (a lost stream), so `Pa_Terminate` would hang. Reset with `JACK_DEAD`.
 static UNTERMINABLE: AtomicBool = AtomicBool::new(false);
+/// The JACK server socket PortAudio's client of the instance in use
+/// connected to, when it could be told (`jack_server`): while the same socket
+/// still listens, the client is alive and no probe stream is needed.
+static JACK_SERVER: Mutex<Option<ServerSocket>> = Mutex::new(None);
 /// Instances abandoned so far (for tests and diagnostics).
 static ABANDONED: AtomicU32 = AtomicU32::new(0);
 
@@ -130,12 +137,40 @@ fn initialize_locked(st: &mut State) -> Result<&'static sys::PortAudio> {
     }
     let pa = loaded()?;
     if !st.initialized {
+        let path = default_socket_path();
+        let find = || path.as_deref().and_then(ServerSocket::find);
+        let before = find();
         // SAFETY: Pa_Initialize has no preconditions; it is serialized by STATE.
         let code = serialized(|| silenced(|| unsafe { (pa.Pa_Initialize)() }));
         check(code, "Error initializing PortAudio")?;
         st.initialized = true;
+        // The same server before and after: the one PortAudio connected to
+        // (if any; without a JACK client there is nothing to prove anyway).
+        let after = find();
+        *jack_server() = if before == after { after } else { None };
     }
     Ok(pa)
+}
+
+fn jack_server() -> MutexGuard<'static, Option<ServerSocket>> {
+    JACK_SERVER.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the server PortAudio's JACK client connected to is known by its
+/// socket; `forget` forgets it afterwards (tests of the probe fallback).
+pub fn jack_server_known(forget: bool) -> bool {
+    let mut server = jack_server();
+    let known = server.is_some();
+    if forget {
+        *server = None;
+    }
+    known
+}
+
+/// The server PortAudio's JACK client connected to still listens on the
+/// same socket, so the client is alive (`jack_server`).
+fn jack_server_serving() -> bool {
+    jack_server().as_ref().is_some_and(ServerSocket::serving)
 }
 
 /// The library, initialized. Every query and stream goes through this.
@@ -149,6 +184,7 @@ fn terminate_locked(st: &mut State) {
     }
     let Ok(pa) = loaded() else { return };
     st.initialized = false;
+    let _forget = Forget;
     if UNTERMINABLE.load(Ordering::Acquire)
         || JACK_DEAD.load(Ordering::Acquire)
         || !(jack_graph::alive_recently() || jack_client_alive(pa))
@@ -166,6 +202,16 @@ fn terminate_locked(st: &mut State) {
         // were closed by the caller; no JACK client of it is dead (checked).
         unsafe { (pa.Pa_Terminate)() }
     });
+}
+
+/// Forgets the JACK server socket when PortAudio is terminated or abandoned
+/// (the next initialization finds it again).
+struct Forget;
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        *jack_server() = None;
+    }
 }
 
 /// Loads an independent copy of the library file in use and makes it the
@@ -381,6 +427,9 @@ unsafe extern "C" fn probe_callback(
 pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
     if JACK_DEAD.load(Ordering::Acquire) {
         return false;
+    }
+    if jack_server_serving() {
+        return true;
     }
     // SAFETY: PortAudio is initialized (the caller's precondition); these
     // queries accept any index and return null / a negative index when

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod error;
 pub mod jack_graph;
+pub mod jack_server;
 pub mod library;
 pub mod pacing;
 pub mod params;

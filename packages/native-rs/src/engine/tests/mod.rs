@@ -7,6 +7,7 @@ use super::alloc_counter::allocations_during;
 use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
+use super::pump::EVENT_BLOCKS;
 use super::render::{BuffersRt, RtContext, RtMode};
 use super::rings::{blocking_rings, callback_rings, RING_BLOCKS};
 use super::signals::Signals;
@@ -1007,6 +1008,58 @@ fn callback_mode_callbacks_do_not_allocate() {
         assert_eq!(rig.call(Some(&input), Some(&mut out), frames), ABORT);
     });
     assert_eq!(allocs, 0, "the audio callback allocated");
+}
+
+static JS_WAKES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+unsafe extern "C" fn counting_loop_wake(_: *mut std::ffi::c_void) -> std::os::raw::c_int {
+    JS_WAKES.fetch_add(1, Ordering::SeqCst);
+    0
+}
+
+#[test]
+fn the_event_loop_wake_from_the_audio_thread_does_not_allocate_and_coalesces() {
+    use crate::engine::js_wake::WakeHandle;
+    let frames = 32;
+    let (mut rig, mut client) = callback_rig(4, 8, 0, 2, frames);
+    let mut slot = 0u64;
+    rig.signals.js.attach(
+        WakeHandle {
+            handle: (&mut slot as *mut u64).cast(),
+            send: counting_loop_wake,
+        },
+        true,
+    );
+    let input = pattern(frames * 4, 3);
+    let block = pattern(frames * 8, 4);
+    let mut out = vec![0u8; frames * 8];
+    let mut indata = vec![0u8; frames * 4];
+    rig.call(Some(&input), Some(&mut out), frames);
+    client.next_block(&mut indata).unwrap();
+    client.write_from(&block);
+    rig.signals.notify_pending.store(false, Ordering::Release);
+    let wakes = JS_WAKES.load(Ordering::SeqCst);
+    let mut allocs = 0;
+    // JavaScript re-arms after every block: one wake per block.
+    for _ in 0..N {
+        allocs += allocations_during(|| {
+            rig.call(Some(&input), Some(&mut out), frames);
+        });
+        client.next_block(&mut indata).unwrap();
+        client.write_from(&block);
+        rig.signals.notify_pending.store(false, Ordering::Release);
+    }
+    assert_eq!(JS_WAKES.load(Ordering::SeqCst) - wakes, N as u32);
+    // JavaScript is busy (not re-armed): one wake in flight, no more.
+    for _ in 0..N {
+        allocs += allocations_during(|| {
+            rig.call(Some(&input), Some(&mut out), frames);
+        });
+    }
+    assert_eq!(JS_WAKES.load(Ordering::SeqCst) - wakes, N as u32 + 1);
+    assert_eq!(rig.signals.js.take_events(), EVENT_BLOCKS);
+    assert_eq!(allocs, 0, "the audio callback allocated");
+    assert!(!rig.signals.js.detach().is_null());
 }
 
 #[test]
