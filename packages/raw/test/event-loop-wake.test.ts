@@ -86,7 +86,8 @@ describe('the audio thread wakes the event loop itself', () => {
   it('gives the same exact output as the fallback (the pump), and "finished" after the last callback', async () => {
     const tb = testbed();
     const outputs: Buffer[] = [];
-    for (const env of [{}, { SOUNDDEVICE_EVENT_LOOP_WAKE: '0' }]) {
+    const variants: Record<string, string>[] = [{}, { SOUNDDEVICE_EVENT_LOOP_WAKE: '0' }];
+    for (const env of variants) {
       await clearOutFile(tb);
       const child = await runNode(fixture('wake-path.mjs'), [], { env, timeoutMs: 15_000 });
       expect(child.stderr).toBe('');
