@@ -138,6 +138,8 @@ export interface ChildResult {
 
 export interface RunOptions {
   env?: Record<string, string>;
+  /** Variables of this process's environment the child must not inherit. */
+  unset?: readonly string[];
   /** Extra `node` arguments (`--expose-gc`, …). */
   nodeArgs?: readonly string[];
   timeoutMs?: number;
@@ -151,6 +153,7 @@ export interface RunOptions {
  */
 export function runNode(script: string, args: readonly string[] = [], options: RunOptions = {}): Promise<ChildResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  for (const name of options.unset ?? []) delete env[name];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
       env,
