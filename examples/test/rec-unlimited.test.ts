@@ -166,7 +166,7 @@ describe('rec-unlimited', () => {
     // A stream the device cannot open: no file is left behind.
     const tooMany = await runExample('rec-unlimited', [join(dir, 'z.wav'), '-d', 'system', '-c', '5']);
     expect(tooMany.code).toBe(1);
-    expect(tooMany.stderr).toMatch(/^RangeError: channels must be at most 2/);
+    expect(tooMany.stderr).toMatch(/^PortAudioError: Error opening RawInputStream: Invalid number of channels: device \d+ 'system' \(input\) cannot take 5; channels must be at most 2 \[PaErrorCode -9998\]$/m);
     await expect(stat(join(dir, 'z.wav'))).rejects.toThrow(/ENOENT/);
 
     const subtype = await runExample('rec-unlimited', [join(dir, 'y.wav'), '-t', 'MP3']);

@@ -89,6 +89,6 @@ describe('wire', () => {
     const device = await runExample('wire', ['-i', 'system', '-o', 'system', '-c', '3']);
     expect(device.code).toBe(1);
     expect(device.stderr.trim().split('\n')).toHaveLength(1);
-    expect(device.stderr).toMatch(/^RangeError: channels must be at most 2 for device \d+ 'system'/);
+    expect(device.stderr).toMatch(/^PortAudioError: Error opening Stream: Invalid number of channels: device \d+ 'system' \(input\) cannot take 3; channels must be at most 2 \[PaErrorCode -9998\]$/m);
   });
 });

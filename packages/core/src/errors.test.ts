@@ -45,6 +45,10 @@ describe('PortAudioError', () => {
       expect(new PortAudioError('x', -9999, [3, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [host API 3 error -5]");
       expect(new PortAudioError('x', -9999, [-9979, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [<host API not found> error -5]");
       expect(new PortAudioError('x', -9999, [-2, -5, 'y']).message).toBe("x [PaErrorCode -9999]: 'y' [<error getting host API: -2> error -5]");
+      // Nothing known about the host error: no empty suffix (a deliberate difference).
+      const bare = new PortAudioError('Error initializing PortAudio: Unanticipated host error', -9999, [-10000, 0, '']);
+      expect(bare.message).toBe('Error initializing PortAudio: Unanticipated host error [PaErrorCode -9999]');
+      expect(bare.args[2]).toEqual([-10000, 0, '']);
     } finally {
       setHostApiNameResolver(null);
     }

@@ -74,7 +74,11 @@ function _hostApiLabel(hostApi: number): string {
 function _formatMessage(text: string, code?: number, hostError?: HostErrorInfo): string {
   let message = text;
   if (code !== undefined) message += ` [PaErrorCode ${code}]`;
-  if (hostError !== undefined) message += `: '${hostError[2]}' [${_hostApiLabel(hostError[0])} error ${hostError[1]}]`;
+  // A host error that carries nothing (code 0, no text: PortAudio could not
+  // tell, e.g. when initialization itself failed) adds no noise to the text;
+  // Python prints `: '' [<error getting host API: -10000> error 0]` there.
+  const empty = hostError !== undefined && hostError[1] === 0 && hostError[2] === '';
+  if (hostError !== undefined && !empty) message += `: '${hostError[2]}' [${_hostApiLabel(hostError[0])} error ${hostError[1]}]`;
   return message;
 }
 
