@@ -10,8 +10,8 @@
  *   steps to ~40 MB and stays; with `--max-semi-space-size=1` RSS is flat.
  * - glibc's dynamic mmap threshold: once a ring buffer of a stream has been
  *   freed through `munmap`, buffers up to its size come from the heap, whose
- *   freed memory glibc keeps: a few MB of "native" RSS (RSS − heapTotal)
- *   early on, then nothing more.
+ *   freed memory glibc keeps: a few MB of "native" RSS (RSS minus V8's
+ *   resident heap, `total_physical_size`) early on, then nothing more.
  *
  * Asserted: native memory grows by at most a few MB and stops growing (the
  * last half of the samples), V8's heap stays under its young-generation
