@@ -45,8 +45,11 @@ function apiDevices(name) {
 // writes its buffered periods to ALSA when it likes, so each case plays its own
 // frequencies (CASE_FREQS) and is found in the whole file afterwards.
 const played = (key) => ({ ok: true, played: { key, freqs: CASE_FREQS[key], amp: OUT_AMP, seconds: SECONDS } });
+// Recording through Wine converts 48 kHz to the stream's 44.1 kHz with a
+// resampler that is not exact: 1000 Hz came back as 1000-1023 Hz (MME 1.4 %
+// high on every run); 3 % is allowed.
 function recordedContent(channels, rate = RATE) {
-  return checkContent(channels, rate, IN_FREQS, IN_AMP, MIN_SECONDS);
+  return checkContent(channels, rate, IN_FREQS, IN_AMP, MIN_SECONDS, 0.03);
 }
 const fromNdarray = (a) => deinterleave(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), a.dtype === 'float64' ? 'float64' : a.dtype, a.shape[1]);
 

@@ -69,16 +69,16 @@ export function measure(x, rate) {
 }
 
 /**
- * Checks per-channel content: frequency within 2 %, RMS within 5 % of a
- * sine of amplitude `amp`, at least `minSeconds` long. Returns a list of
- * problems (empty: fine) and the measurements.
+ * Checks per-channel content: frequency within `tolerance` (2 %), RMS within
+ * 5 % of a sine of amplitude `amp`, at least `minSeconds` long. Returns a list
+ * of problems (empty: fine) and the measurements.
  */
-export function checkContent(channels, rate, freqs, amp, minSeconds) {
+export function checkContent(channels, rate, freqs, amp, minSeconds, tolerance = 0.02) {
   const problems = [];
   const measured = channels.map((x) => measure(x, rate));
   freqs.forEach((f, c) => {
     const m = measured[c];
-    if (!m || Math.abs(m.freq - f) > 0.02 * f) problems.push(`channel ${c}: ${m?.freq.toFixed(1)} Hz, expected ${f} Hz`);
+    if (!m || Math.abs(m.freq - f) > tolerance * f) problems.push(`channel ${c}: ${m?.freq.toFixed(1)} Hz, expected ${f} Hz`);
     const rms = amp / Math.SQRT2;
     if (!m || Math.abs(m.rms - rms) > 0.05 * rms) problems.push(`channel ${c}: RMS ${m?.rms.toFixed(4)}, expected ${rms.toFixed(4)}`);
     if (!m || m.seconds < minSeconds) problems.push(`channel ${c}: ${m?.seconds.toFixed(3)} s of signal, expected >= ${minSeconds} s`);
