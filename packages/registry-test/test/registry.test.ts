@@ -38,6 +38,17 @@ declare module 'vitest' {
   }
 }
 
+const WIN_ADDON = 'sounddevice.win32-x64-msvc.node';
+
+/** The machine field of a PE file's COFF header (0x8664: x86-64), or -1. */
+function peMachine(file: string): number {
+  const b = readFileSync(file);
+  if (b.length < 64 || b.toString('latin1', 0, 2) !== 'MZ') return -1;
+  const pe = b.readUInt32LE(0x3c);
+  if (b.toString('latin1', pe, pe + 4) !== 'PE\0\0') return -1;
+  return b.readUInt16LE(pe + 4);
+}
+
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const testbed = inject('sounddeviceTestbed');
 const startedAt = Date.now();
@@ -134,11 +145,19 @@ afterAll(async () => {
 });
 
 describe('packages as published', () => {
-  it('packs every package of this build; contents, sizes and metadata are right', async () => {
+  it('packs every package of this build; contents, sizes and metadata are right', { timeout: 900_000 }, async () => {
     const all = publishablePackages();
     const names = all.map((p) => p.manifest.name);
     for (const name of USER_PACKAGES) expect(names).toContain(name);
     for (const platform of PLATFORMS) expect(names).toContain(`@sounddevice/native-${platform}`);
+
+    // The Windows x64 package is cross-built here (addon + PortAudio DLL); in CI
+    // its build is made now if the Wine tests did not make it yet (cached).
+    const winDir = path.join(repoRoot, 'packages', 'native-rs', 'npm', 'win32-x64-msvc');
+    const winFiles = [WIN_ADDON, 'libportaudio.dll', 'PORTAUDIO-LICENSE.txt'];
+    if (process.env.CI && !winFiles.every((f) => existsSync(path.join(winDir, f)))) {
+      await run('bash', [path.join(repoRoot, 'packages', 'native-rs', 'scripts', 'windows', 'build.sh')], { cwd: repoRoot, env: { ...process.env } as Record<string, string>, timeoutMs: 900_000 });
+    }
 
     // Platform packages are published only with their binary; here that is this machine's.
     const host = `@sounddevice/native-${hostPlatform()}`;
@@ -169,7 +188,7 @@ describe('packages as published', () => {
       expect(p.manifest.version, p.manifest.name).toBe(version);
       const platform = p.manifest.name.slice('@sounddevice/native-'.length);
       expect(p.manifest.main).toBe(`sounddevice.${platform}.node`);
-      expect(p.manifest.files).toEqual([`sounddevice.${platform}.node`]);
+      expect(p.manifest.files).toEqual(platform === 'win32-x64-msvc' ? winFiles : [`sounddevice.${platform}.node`]);
       expect(p.manifest.os).toEqual([platform.split('-')[0]]);
     }
 
@@ -181,6 +200,15 @@ describe('packages as published', () => {
       console.log(`\n${host}: highest glibc symbol version GLIBC_${glibc?.join('.')}`);
       expect(glibc).not.toBeNull();
       expect(glibc![0] * 1000 + glibc![1]).toBeLessThanOrEqual(2 * 1000 + 17);
+    }
+
+    // The Windows package: the addon and the PortAudio DLL beside it, both PE
+    // files (DLLs) for x86-64.
+    const win = packed.find((p) => p.manifest.name === '@sounddevice/native-win32-x64-msvc');
+    if (process.env.CI) expect(win, 'the Windows x64 package is published').toBeDefined();
+    if (win) {
+      expect(win.files.sort()).toEqual([...winFiles, 'README.md', 'package.json'].sort());
+      for (const f of [WIN_ADDON, 'libportaudio.dll']) expect(peMachine(path.join(win.root, f)), f).toBe(0x8664);
     }
 
     // raw itself depends on no array library.
@@ -195,6 +223,21 @@ describe('packages as published', () => {
     }
     const { stdout } = await npm(work, ['view', '@sounddevice/numeric', 'version', 'dependencies', '--json']);
     expect(JSON.parse(stdout)).toMatchObject({ version: packed.find((p) => p.manifest.name === '@sounddevice/numeric')!.manifest.version });
+  });
+});
+
+describe('Windows x64 package from the registry', () => {
+  it('installs (as on Windows: --force past the os/cpu check) with the addon and the PortAudio DLL side by side', async () => {
+    if (!packed.some((p) => p.manifest.name === '@sounddevice/native-win32-x64-msvc')) {
+      expect(process.env.CI, 'the Windows package is built in CI').toBeFalsy();
+      return;
+    }
+    const dir = freshProject('win32');
+    await npm(dir, ['install', '--force', '--no-audit', '--no-fund', '@sounddevice/native-win32-x64-msvc']);
+    const pkg = path.join(dir, 'node_modules', '@sounddevice', 'native-win32-x64-msvc');
+    for (const f of [WIN_ADDON, 'libportaudio.dll', 'PORTAUDIO-LICENSE.txt']) expect(existsSync(path.join(pkg, f)), f).toBe(true);
+    expect(peMachine(path.join(pkg, 'libportaudio.dll'))).toBe(0x8664);
+    expect(JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).main).toBe(WIN_ADDON);
   });
 });
 

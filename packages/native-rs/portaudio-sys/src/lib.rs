@@ -11,7 +11,8 @@ mod types;
 
 pub use hostapi::*;
 pub use loader::{
-    default_library_names, library, open, open_path, LoadError, PortAudio, LIBRARY_PATH_ENV,
+    bundled_library_path, default_library_names, library, open, open_path, LoadError, PortAudio,
+    BUNDLED_LIBRARY_NAME, LIBRARY_PATH_ENV,
 };
 pub use types::*;
 

@@ -15,6 +15,83 @@ use std::sync::OnceLock;
 /// platform's usual names are tried.
 pub const LIBRARY_PATH_ENV: &str = "SOUNDDEVICE_PORTAUDIO_LIBRARY";
 
+/// File name of the PortAudio library the Windows platform package ships next
+/// to the addon (`sounddevice.win32-x64-msvc.node`), built from source by
+/// `scripts/windows/build-portaudio.sh`.
+pub const BUNDLED_LIBRARY_NAME: &str = "libportaudio.dll";
+
+/// The PortAudio library bundled next to the module this code is part of (the
+/// addon's `.node` file), if that file exists. Windows only: there the system
+/// searches node.exe's folder, the system folders and `PATH`, never the
+/// addon's own folder, so the bundled copy is named by its full path.
+pub fn bundled_library_path() -> Option<String> {
+    #[cfg(windows)]
+    {
+        let dir = win::this_module_dir()?;
+        let path = dir.join(BUNDLED_LIBRARY_NAME);
+        path.is_file().then(|| path.to_string_lossy().into_owned())
+    }
+    #[cfg(not(windows))]
+    {
+        None
+    }
+}
+
+#[cfg(windows)]
+mod win {
+    use std::ffi::OsString;
+    use std::os::raw::{c_ulong, c_void};
+    use std::os::windows::ffi::OsStringExt;
+    use std::path::PathBuf;
+
+    const GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS: c_ulong = 0x4;
+    const GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT: c_ulong = 0x2;
+
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetModuleHandleExW(flags: c_ulong, name: *const u16, module: *mut *mut c_void) -> i32;
+        fn GetModuleFileNameW(module: *mut c_void, name: *mut u16, size: c_ulong) -> c_ulong;
+    }
+
+    /// The folder of the DLL (the `.node` file) that holds this function.
+    pub fn this_module_dir() -> Option<PathBuf> {
+        let mut module: *mut c_void = std::ptr::null_mut();
+        // SAFETY: with FROM_ADDRESS the "name" is an address inside the module
+        // wanted (this very function); UNCHANGED_REFCOUNT takes no reference,
+        // which is fine since the module is the one running this code.
+        let ok = unsafe {
+            GetModuleHandleExW(
+                GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
+                    | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                this_module_dir as *const () as *const u16,
+                &mut module,
+            )
+        };
+        if ok == 0 || module.is_null() {
+            return None;
+        }
+        let mut buf = vec![0u16; 1024];
+        loop {
+            // SAFETY: `buf` is a writable buffer of `buf.len()` UTF-16 units.
+            let n = unsafe { GetModuleFileNameW(module, buf.as_mut_ptr(), buf.len() as c_ulong) }
+                as usize;
+            if n == 0 {
+                return None;
+            }
+            if n < buf.len() {
+                buf.truncate(n);
+                break;
+            }
+            if buf.len() >= 32768 {
+                return None;
+            }
+            buf.resize(buf.len() * 2, 0);
+        }
+        let file = PathBuf::from(OsString::from_wide(&buf));
+        file.parent().map(PathBuf::from)
+    }
+}
+
 /// The platform's usual names of the PortAudio shared library, in the order
 /// they are tried.
 pub fn default_library_names() -> &'static [&'static str] {
@@ -57,7 +134,11 @@ impl fmt::Display for LoadError {
         if cfg!(target_os = "macos") {
             write!(f, "Install it with `brew install portaudio`")?;
         } else if cfg!(target_os = "windows") {
-            write!(f, "Put portaudio.dll next to the program or on PATH")?;
+            write!(
+                f,
+                "Reinstall @sounddevice/native-win32-x64-msvc (it ships {BUNDLED_LIBRARY_NAME} \
+                 next to the addon), or put portaudio.dll next to the program or on PATH"
+            )?;
         } else {
             write!(
                 f,
@@ -200,7 +281,8 @@ api! {
 }
 
 /// Opens the first PortAudio library that loads: the path in
-/// [`LIBRARY_PATH_ENV`] if set, else [`default_library_names`].
+/// [`LIBRARY_PATH_ENV`] if set, else the bundled copy next to the addon
+/// ([`bundled_library_path`], Windows), then [`default_library_names`].
 pub fn open() -> Result<PortAudio, LoadError> {
     let mut candidates: Vec<String> = Vec::new();
     if let Ok(custom) = std::env::var(LIBRARY_PATH_ENV) {
@@ -209,6 +291,7 @@ pub fn open() -> Result<PortAudio, LoadError> {
         }
     }
     if candidates.is_empty() {
+        candidates.extend(bundled_library_path());
         candidates.extend(default_library_names().iter().map(|s| s.to_string()));
     }
     let mut tried = Vec::new();

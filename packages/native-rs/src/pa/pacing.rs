@@ -89,6 +89,14 @@ fn alsa() -> Option<&'static Alsa> {
     ALSA.get_or_init(load_alsa).as_ref()
 }
 
+/// alsa-lib exists only on Linux (and other unixes): elsewhere no device is
+/// an ALSA PCM, so nothing is known to be unpaced this way.
+#[cfg(not(unix))]
+fn load_alsa() -> Option<Alsa> {
+    None
+}
+
+#[cfg(unix)]
 fn load_alsa() -> Option<Alsa> {
     let name = CString::new("libasound.so.2").ok()?;
     // SAFETY: dlopen with a valid C string; RTLD_NOLOAD only returns the

@@ -1,0 +1,202 @@
+// Run by Node's Windows build (node.exe) under Wine, from the flat install
+// made by flat-install.mjs. Prints one JSON line per check to stdout
+// (redirected to a file by run.sh: Wine 8 gives node.exe EBADF on pipes).
+//
+//   node checks.mjs devices
+//   node checks.mjs content <host API name>
+//   node checks.mjs errors
+//   node checks.mjs missing
+//   node checks.mjs exit <host API name> <exit|end>
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import * as sd from '@sounddevice/numeric';
+import { CASE_FREQS, IN_AMP, IN_FREQS, OUT_AMP, checkContent, deinterleave, interleave, sineChannels } from './signal.mjs';
+
+const [mode, api, how] = process.argv.slice(2);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RATE = 44100; // streams run at 44.1 kHz; Wine converts to the device's 48 kHz
+const SECONDS = 0.5;
+const FRAMES = Math.round(RATE * SECONDS);
+const MIN_SECONDS = 0.9 * SECONDS;
+
+function report(name, ok, detail = {}) {
+  process.stdout.write(`${JSON.stringify({ name, api: api ?? null, ok, ...detail })}\n`);
+}
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    const detail = (await fn()) ?? {};
+    report(name, detail.ok !== false, { ms: Date.now() - t0, ...detail });
+  } catch (e) {
+    report(name, false, { ms: Date.now() - t0, error: `${e?.name}: ${e?.message}` });
+  }
+}
+
+/** Devices of host API `name`: its default input and output. */
+function apiDevices(name) {
+  const h = sd.queryHostApis().find((x) => x.name === name);
+  if (!h) throw new Error(`no host API ${name}`);
+  return { input: h.defaultInputDevice, output: h.defaultOutputDevice };
+}
+
+// What is played is checked by run.sh/report.mjs after this process ended, in
+// the ALSA file PCM's output (out-<host API>.raw: int16, stereo, 48 kHz): Wine
+// writes its buffered periods to ALSA when it likes, so each case plays its own
+// frequencies (CASE_FREQS) and is found in the whole file afterwards.
+const played = (key) => ({ ok: true, played: { key, freqs: CASE_FREQS[key], amp: OUT_AMP, seconds: SECONDS } });
+// Recording through Wine converts 48 kHz to the stream's 44.1 kHz with a
+// resampler that is not exact: 1000 Hz came back as 1000-1023 Hz (MME 1.4 %
+// high on every run); 3 % is allowed.
+function recordedContent(channels, rate = RATE) {
+  return checkContent(channels, rate, IN_FREQS, IN_AMP, MIN_SECONDS, 0.03);
+}
+const fromNdarray = (a) => deinterleave(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), a.dtype === 'float64' ? 'float64' : a.dtype, a.shape[1]);
+
+if (mode === 'devices') {
+  await check('device list and host APIs', () => {
+    const apis = sd.queryHostApis().map((h) => ({ name: h.name, devices: h.devices.length, defaultInput: h.defaultInputDevice, defaultOutput: h.defaultOutputDevice }));
+    const devices = sd.queryDevices();
+    const problems = [];
+    if (devices.length === 0) problems.push('no devices');
+    for (const d of devices) {
+      if (sd.queryHostApis(d.hostApi).devices.indexOf(d.index) < 0) problems.push(`device ${d.index} missing from its host API`);
+      if (!(d.defaultSampleRate > 0)) problems.push(`device ${d.index}: sample rate ${d.defaultSampleRate}`);
+    }
+    const withDevices = apis.filter((h) => h.devices > 0);
+    for (const h of withDevices) if (h.defaultInput < 0 || h.defaultOutput < 0) problems.push(`${h.name}: no default input or output`);
+    const [version, text] = sd.getPortAudioVersion();
+    const library = sd.getPortAudioLibraryPath();
+    if (!/native-win32-x64-msvc[\\/]libportaudio\.dll$/.test(library)) problems.push(`loaded ${library}, not the bundled DLL`);
+    return { ok: problems.length === 0, problems, version: text, versionNumber: version, library, hostApis: apis, list: String(devices).split('\n') };
+  });
+} else if (mode === 'content') {
+  const dev = apiDevices(api);
+  const base = { sampleRate: RATE };
+
+  await check('play (numeric, float64, blocking)', async () => {
+    await sd.play(sineChannels(FRAMES, RATE, CASE_FREQS.play), { ...base, device: dev.output, blocking: true });
+    return played('play');
+  });
+
+  await check('rec (numeric, float32)', async () => {
+    const a = await sd.rec(FRAMES, { ...base, channels: 2, dtype: 'float32', device: dev.input, blocking: true });
+    return recordedContent(fromNdarray(a));
+  });
+
+  await check('playrec (numeric, int16)', async () => {
+    const a = await sd.playrec(sineChannels(FRAMES, RATE, CASE_FREQS.playrec), { ...base, channels: 2, dtype: 'int16', device: [dev.input, dev.output], blocking: true });
+    return { ...recordedContent(fromNdarray(a)), played: played('playrec').played };
+  });
+
+  await check('callback output stream (raw, int16)', async () => {
+    let pos = 0;
+    const s = new sd.RawOutputStream({
+      ...base, device: dev.output, channels: 2, dtype: 'int16',
+      callback: (outdata, frames) => {
+        const n = Math.max(0, Math.min(frames, FRAMES - pos));
+        outdata.fill(0);
+        if (n > 0) outdata.set(interleave(sineChannels(n, RATE, CASE_FREQS.callback, OUT_AMP, pos), 'int16'));
+        pos += frames;
+        if (pos >= FRAMES) throw new sd.CallbackStop();
+      },
+    });
+    s.start();
+    await s.finished;
+    await s.close();
+    return played('callback');
+  });
+
+  await check('callback input stream (raw, float32)', async () => {
+    const chunks = [];
+    let got = 0;
+    const s = new sd.RawInputStream({
+      ...base, device: dev.input, channels: 2, dtype: 'float32',
+      callback: (indata, frames) => {
+        chunks.push(Buffer.from(indata));
+        got += frames;
+        if (got >= FRAMES) throw new sd.CallbackStop();
+      },
+    });
+    s.start();
+    await s.finished;
+    await s.close();
+    return recordedContent(deinterleave(Buffer.concat(chunks), 'float32', 2));
+  });
+
+  await check('blocking output stream (raw write, int32)', async () => {
+    const s = new sd.RawOutputStream({ ...base, device: dev.output, channels: 2, dtype: 'int32' });
+    s.start();
+    await s.write(interleave(sineChannels(FRAMES, RATE, CASE_FREQS.blocking), 'int32'));
+    await s.stop();
+    await s.close();
+    return played('blocking');
+  });
+
+  await check('blocking input stream (raw read, int16)', async () => {
+    const s = new sd.RawInputStream({ ...base, device: dev.input, channels: 2, dtype: 'int16' });
+    s.start();
+    const { data } = await s.read(FRAMES);
+    await s.close();
+    return recordedContent(deinterleave(Buffer.from(data), 'int16', 2));
+  });
+
+  await check('processor output stream (worker thread, int16)', async () => {
+    const s = new sd.RawOutputStream({
+      ...base, device: dev.output, channels: 2, dtype: 'int16',
+      processor: new URL('./sine-processor.mjs', import.meta.url),
+      processorData: { rate: RATE, freqs: CASE_FREQS.processor, amp: OUT_AMP, total: FRAMES },
+    });
+    await s.ready;
+    s.start();
+    await s.finished;
+    await s.close();
+    return played('processor');
+  });
+} else if (mode === 'errors') {
+  const expectThrow = (name, fn, Cls, pattern) =>
+    check(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        const ok = e instanceof Cls && pattern.test(String(e.message));
+        return { ok, thrown: `${e?.name}: ${e?.message}`.slice(0, 300) };
+      }
+      return { ok: false, problems: ['did not throw'] };
+    });
+  await expectThrow('device index out of range: RangeError', () => sd.queryDevices(999), RangeError, /999/);
+  await expectThrow('device name matching nothing: RangeError listing candidates', () => new sd.RawOutputStream({ device: 'no such device', channels: 1 }), RangeError, /no such device/);
+  await expectThrow('channels: -1 is rejected', () => new sd.RawOutputStream({ channels: -1 }), Error, /channels/);
+  await expectThrow('unknown dtype: RangeError naming the allowed ones', () => new sd.RawOutputStream({ channels: 1, dtype: 'float16' }), RangeError, /float16.*|int16/);
+  await expectThrow('play() of a string: TypeError', () => sd.play('not audio', { sampleRate: RATE }), TypeError, /./);
+  await expectThrow('rec() of -5 frames', () => sd.rec(-5, { sampleRate: RATE, channels: 1 }), Error, /frames|-5/);
+  await expectThrow('too many channels: PortAudioError from PortAudio', () => new sd.RawOutputStream({ channels: 4096 }), sd.PortAudioError, /channel/i);
+  await expectThrow('sample rate 1 Hz: PortAudioError from PortAudio', () => sd.checkOutputSettings({ sampleRate: 1, channels: 1 }), sd.PortAudioError, /sample rate/i);
+} else if (mode === 'missing') {
+  // run.sh removed libportaudio.dll from the platform package first.
+  await check('missing PortAudio: import works, first use throws a PortAudioError naming what was tried', async () => {
+    try {
+      sd.queryDevices();
+    } catch (e) {
+      const message = String(e?.message);
+      const ok = e instanceof sd.PortAudioError && /libportaudio\.dll|portaudio\.dll/.test(message) && /SOUNDDEVICE_PORTAUDIO_LIBRARY/.test(message);
+      return { ok, thrown: `${e?.name}: ${message}`.slice(0, 400) };
+    }
+    return { ok: false, problems: ['queryDevices() worked without PortAudio'] };
+  });
+} else if (mode === 'exit') {
+  // Exit with a callback output stream and a blocking input stream running:
+  // PortAudio is terminated, the process ends (run.sh checks its exit code and time).
+  const dev = apiDevices(api);
+  const out = new sd.RawOutputStream({ sampleRate: RATE, device: dev.output, channels: 2, callback: (o) => o.fill(0) });
+  const input = new sd.RawInputStream({ sampleRate: RATE, device: dev.input, channels: 2 });
+  out.start();
+  input.start();
+  report('streams running before exit', out.active && input.active);
+  setTimeout(() => {
+    if (how === 'exit') process.exit(0);
+    void out.close().then(() => input.close());
+  }, 200);
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
