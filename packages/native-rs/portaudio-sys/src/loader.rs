@@ -104,11 +104,15 @@ pub fn default_library_names() -> &'static [&'static str] {
             "libportaudio64bit.dll",
         ]
     } else if cfg!(target_os = "macos") {
+        // dlopen searches neither Homebrew's nor MacPorts' folder by default:
+        // Homebrew on Apple silicon (/opt/homebrew), Homebrew on Intel
+        // (/usr/local), MacPorts (/opt/local).
         &[
             "libportaudio.2.dylib",
             "libportaudio.dylib",
             "/opt/homebrew/lib/libportaudio.2.dylib",
             "/usr/local/lib/libportaudio.2.dylib",
+            "/opt/local/lib/libportaudio.2.dylib",
         ]
     } else {
         &["libportaudio.so.2", "libportaudio.so"]
@@ -132,7 +136,7 @@ impl fmt::Display for LoadError {
         }
         write!(f, "). ")?;
         if cfg!(target_os = "macos") {
-            write!(f, "Install it with `brew install portaudio`")?;
+            write!(f, "Install it with `brew install portaudio` (or MacPorts: `port install portaudio`)")?;
         } else if cfg!(target_os = "windows") {
             write!(
                 f,

@@ -13,8 +13,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** The packages users install; the test fails if one of them is not published. */
 export const USER_PACKAGES = ['@sounddevice/core', '@sounddevice/native', '@sounddevice/raw', '@sounddevice/numeric', '@sounddevice/cli', '@sounddevice/testbed'];
 
-/** `@sounddevice/native`'s platform packages, as napi-rs names them. */
-export const PLATFORMS = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc', 'win32-arm64-msvc'];
+/** `@sounddevice/native`'s platform packages, as napi-rs names them. The platform packages published (CI builds and tests each); the others under npm/ are private. */
+export const PLATFORMS = ['linux-x64-gnu', 'linux-arm64-gnu', 'win32-x64-msvc'];
 
 /** The platform package of this machine (as the generated loader picks it). */
 export function hostPlatform(): string {
@@ -125,6 +125,13 @@ export function problems(p: Packed): string[] {
   if (!engines?.node) out.push('no engines.node');
   if ((m.publishConfig as { access?: string } | undefined)?.access !== 'public') out.push('publishConfig.access is not "public"');
   if (!m.license) out.push('no license');
+  if (!p.files.includes('LICENSE')) out.push('no LICENSE file');
+  // npm provenance ties the package to its source repository
+  const repo = m.repository as { url?: string; directory?: string } | undefined;
+  if (!repo?.url?.startsWith('git+https://github.com/')) out.push('no repository.url (npm provenance needs it)');
+  if (!repo?.directory) out.push('no repository.directory');
+  if (!m.homepage) out.push('no homepage');
+  if (!(m.bugs as { url?: string } | undefined)?.url) out.push('no bugs.url');
   if (!Array.isArray(m.files)) out.push('no "files" list');
   if (!m.description) out.push('no description');
   const text = JSON.stringify(m);
