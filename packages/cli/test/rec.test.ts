@@ -114,19 +114,30 @@ describe('sounddevice rec', () => {
         rec.child.kill('SIGINT');
         expect(await rec.exited).toBe(code);
         const text = code === 0 ? rec.out() : rec.err();
-        const m = /^(?:Recorded|Interrupted: recorded) (\d+) frames \(0:0\d\.\d\) to '.*' \(WAV FLOAT, 2 channels, 48000 Hz\) from device \d+ 'system, JACK Audio Connection Kit'\n$/.exec(text);
+        const m = /^(?:Recorded|Interrupted: recorded) (\d+) frames \(0:0\d\.\d\) to '.*' \(WAV FLOAT, 2 channels, 48000 Hz\) from device \d+ 'system, JACK Audio Connection Kit'$/m.exec(text);
         const xrun = /Input overflowed/.test(rec.err()) || feed.stream.takeStatus().outputUnderflow;
-        if (xrun && attempt < 3) continue;
-        expect(xrun, 'the JACK server had an xrun in each of 3 runs: the machine is too busy for this test').toBe(false);
-        expect(m, text + rec.err()).not.toBeNull();
-        const wav = parseWav(readFileSync(file));
-        expect(wav).toMatchObject({ tag: 3, channels: 2, rate: 48000, bits: 32 });
-        expect(wav.data.length).toBe(Number(m![1]) * 8);
-        const samples = new Float32Array(wav.data.buffer.slice(wav.data.byteOffset, wav.data.byteOffset + wav.data.length));
-        const rampFrames = expectContinuousRamp(samples, period);
-        // About a second of the ramp made it, up to the very last frame of the file.
-        expect(rampFrames).toBeGreaterThan(0.5 * 48000);
-        expect(hasStack(rec.err())).toBe(false);
+        const check = (): void => {
+          expect(m, text + rec.err()).not.toBeNull();
+          const wav = parseWav(readFileSync(file));
+          expect(wav).toMatchObject({ tag: 3, channels: 2, rate: 48000, bits: 32 });
+          expect(wav.data.length).toBe(Number(m![1]) * 8);
+          const samples = new Float32Array(wav.data.buffer.slice(wav.data.byteOffset, wav.data.byteOffset + wav.data.length));
+          const rampFrames = expectContinuousRamp(samples, period);
+          // About a second of the ramp made it, up to the very last frame of the file.
+          expect(rampFrames).toBeGreaterThan(0.5 * 48000);
+          expect(hasStack(rec.err())).toBe(false);
+        };
+        try {
+          check();
+        } catch (e) {
+          // A flagged xrun excuses a broken ramp (it skips a period on both
+          // sides); a flag alone does not fail the test, since JACK2 also
+          // reports one to every client when the graph changes, which breaks
+          // nothing that was recorded.
+          if (xrun && attempt < 3) continue;
+          if (xrun) throw new Error(`the JACK server had an xrun in each of 3 runs: the machine is too busy for this test (${String(e)})`);
+          throw e;
+        }
         return;
       } finally {
         await feed.close();

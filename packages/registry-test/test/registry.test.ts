@@ -207,7 +207,7 @@ describe('packages as published', () => {
     const win = packed.find((p) => p.manifest.name === '@sounddevice/native-win32-x64-msvc');
     if (process.env.CI) expect(win, 'the Windows x64 package is published').toBeDefined();
     if (win) {
-      expect(win.files.sort()).toEqual([...winFiles, 'README.md', 'package.json'].sort());
+      expect(win.files.sort()).toEqual([...winFiles, 'LICENSE', 'README.md', 'package.json'].sort());
       for (const f of [WIN_ADDON, 'libportaudio.dll']) expect(peMachine(path.join(win.root, f)), f).toBe(0x8664);
     }
 
