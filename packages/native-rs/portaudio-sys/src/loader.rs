@@ -136,7 +136,10 @@ impl fmt::Display for LoadError {
         }
         write!(f, "). ")?;
         if cfg!(target_os = "macos") {
-            write!(f, "Install it with `brew install portaudio` (or MacPorts: `port install portaudio`)")?;
+            write!(
+                f,
+                "Install it with `brew install portaudio` (or MacPorts: `port install portaudio`)"
+            )?;
         } else if cfg!(target_os = "windows") {
             write!(
                 f,
