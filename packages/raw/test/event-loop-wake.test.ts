@@ -55,7 +55,9 @@ describe('the audio thread wakes the event loop itself', () => {
     const stream = new RawStream({ device: 'system', channels: 1, blockSize: 256, callback: () => void blocks++ });
     try {
       expect(notifyPath(stream)).toBe('event-loop');
-      const ours = [...pumpThreads().keys()].filter((tid) => !before.has(tid));
+      // The pump names itself once it runs: wait for the name to show.
+      let ours: string[] = [];
+      await waitFor(() => (ours = [...pumpThreads().keys()].filter((tid) => !before.has(tid))).length > 0, 2000, 'the pump thread');
       expect(ours).toHaveLength(1);
       const tid = ours[0]!;
       stream.start();
