@@ -961,51 +961,81 @@ fn a_panic_inside_process_is_caught_and_aborts_the_stream() {
 
 const N: usize = 200;
 
+/// Buffers for driving a duplex callback rig (4-byte input, 8-byte output
+/// frames) block by block, as the allocation tests do.
+struct DuplexBlocks {
+    frames: usize,
+    input: Vec<u8>,
+    block: Vec<u8>,
+    out: Vec<u8>,
+    indata: Vec<u8>,
+}
+
+impl DuplexBlocks {
+    fn new(frames: usize) -> Self {
+        DuplexBlocks {
+            frames,
+            input: pattern(frames * 4, 3),
+            block: pattern(frames * 8, 4),
+            out: vec![0u8; frames * 8],
+            indata: vec![0u8; frames * 4],
+        }
+    }
+
+    /// One audio callback; returns the allocations it made.
+    fn callback(&mut self, rig: &mut Rig) -> u64 {
+        let (input, out, frames) = (&self.input, &mut self.out, self.frames);
+        allocations_during(|| {
+            rig.call(Some(input), Some(out), frames);
+        })
+    }
+
+    /// The client keeps up: takes the block and answers it.
+    fn answer(&mut self, client: &mut ClientSide) {
+        client.next_block(&mut self.indata).unwrap();
+        client.write_from(&self.block);
+    }
+}
+
 #[test]
 fn callback_mode_callbacks_do_not_allocate() {
     let frames = 32;
     let (mut rig, mut client) = callback_rig(4, 8, 0, 2, frames);
-    let input = pattern(frames * 4, 3);
-    let block = pattern(frames * 8, 4);
-    let mut out = vec![0u8; frames * 8];
-    let mut indata = vec![0u8; frames * 4];
+    let mut b = DuplexBlocks::new(frames);
     // Warm-up (one-time lazy initialisation may allocate).
-    rig.call(Some(&input), Some(&mut out), frames);
+    b.callback(&mut rig);
     let mut allocs = 0;
     // Steady state: the client keeps up.
     for _ in 0..N {
-        allocs += allocations_during(|| {
-            rig.call(Some(&input), Some(&mut out), frames);
-        });
-        client.next_block(&mut indata).unwrap();
-        client.write_from(&block);
+        allocs += b.callback(&mut rig);
+        b.answer(&mut client);
     }
     // The client stalls: underflow, then full rings and carried status.
     for _ in 0..N {
         allocs += allocations_during(|| {
-            rig.call_with_status(Some(&input), Some(&mut out), frames, sys::paPrimingOutput);
+            rig.call_with_status(
+                Some(&b.input),
+                Some(&mut b.out),
+                frames,
+                sys::paPrimingOutput,
+            );
         });
     }
     // A blocking waiter registered: a wake-up on every block.
     rig.signals.readers_waiting.store(1, Ordering::Release);
-    while client.next_block(&mut indata).is_some() {}
+    while client.next_block(&mut b.indata).is_some() {}
     for _ in 0..N {
-        allocs += allocations_during(|| {
-            rig.call(Some(&input), Some(&mut out), frames);
-        });
-        client.next_block(&mut indata).unwrap();
-        client.write_from(&block);
+        allocs += b.callback(&mut rig);
+        b.answer(&mut client);
     }
     // Draining, completing, aborting.
     rig.signals.stop_requested.store(true, Ordering::Release);
     for _ in 0..4 {
-        allocs += allocations_during(|| {
-            rig.call(Some(&input), Some(&mut out), frames);
-        });
+        allocs += b.callback(&mut rig);
     }
     rig.signals.abort_requested.store(true, Ordering::Release);
     allocs += allocations_during(|| {
-        assert_eq!(rig.call(Some(&input), Some(&mut out), frames), ABORT);
+        assert_eq!(rig.call(Some(&b.input), Some(&mut b.out), frames), ABORT);
     });
     assert_eq!(allocs, 0, "the audio callback allocated");
 }
@@ -1030,31 +1060,22 @@ fn the_event_loop_wake_from_the_audio_thread_does_not_allocate_and_coalesces() {
         },
         true,
     );
-    let input = pattern(frames * 4, 3);
-    let block = pattern(frames * 8, 4);
-    let mut out = vec![0u8; frames * 8];
-    let mut indata = vec![0u8; frames * 4];
-    rig.call(Some(&input), Some(&mut out), frames);
-    client.next_block(&mut indata).unwrap();
-    client.write_from(&block);
+    let mut b = DuplexBlocks::new(frames);
+    b.callback(&mut rig);
+    b.answer(&mut client);
     rig.signals.notify_pending.store(false, Ordering::Release);
     let wakes = JS_WAKES.load(Ordering::SeqCst);
     let mut allocs = 0;
     // JavaScript re-arms after every block: one wake per block.
     for _ in 0..N {
-        allocs += allocations_during(|| {
-            rig.call(Some(&input), Some(&mut out), frames);
-        });
-        client.next_block(&mut indata).unwrap();
-        client.write_from(&block);
+        allocs += b.callback(&mut rig);
+        b.answer(&mut client);
         rig.signals.notify_pending.store(false, Ordering::Release);
     }
     assert_eq!(JS_WAKES.load(Ordering::SeqCst) - wakes, N as u32);
     // JavaScript is busy (not re-armed): one wake in flight, no more.
     for _ in 0..N {
-        allocs += allocations_during(|| {
-            rig.call(Some(&input), Some(&mut out), frames);
-        });
+        allocs += b.callback(&mut rig);
     }
     assert_eq!(JS_WAKES.load(Ordering::SeqCst) - wakes, N as u32 + 1);
     assert_eq!(rig.signals.js.take_events(), EVENT_BLOCKS);
