@@ -124,13 +124,20 @@ impl Signals {
         self.announce_blocks();
     }
 
-    /// New blocks (audio thread, once per batch): bumps `seq` and wakes its
-    /// sleepers only.
+    /// New blocks (audio thread, once per batch): bumps `seq` and tells
+    /// whoever takes them: JavaScript's event loop when the stream announces
+    /// blocks there (a main-thread callback stream, where nobody sleeps on
+    /// `seq`: the pump sleeps on `state`), else the sleepers of `seq` (a
+    /// processor worker, blocking reads and writes, the pump of the fallback
+    /// path) with one futex wake.
     #[inline]
     pub fn bump_and_wake_blocks(&self) {
         self.seq.fetch_add(1, Ordering::Release);
-        atomic_wait::wake_all(&self.seq);
-        self.announce_blocks();
+        if self.js.delivers_blocks() {
+            self.announce_blocks();
+        } else {
+            atomic_wait::wake_all(&self.seq);
+        }
     }
 
     /// Tells the JavaScript thread of new blocks through its event-loop
