@@ -142,8 +142,9 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     }
     const mode = buffers ? 'buffers' : callback !== undefined || processor !== undefined ? 'callback' : 'blocking';
     this._buffers = buffers;
-    const ref = new WeakRef(this);
-    this._self = ref;
+    // Native notifications, processor errors and pending re-arms reach this
+    // stream only weakly: none of them may keep a dropped stream alive.
+    const ref = (this._self = new WeakRef(this));
     const blockFrames = resolved.blockSize > 0 ? resolved.blockSize : 1024;
     this._native = this._open(mode, resolved, (event) => ref.deref()?._onNotify(event), processor === undefined, buffers);
     const inFrame = this._native.inFrameBytes;
