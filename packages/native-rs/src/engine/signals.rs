@@ -124,20 +124,13 @@ impl Signals {
         self.announce_blocks();
     }
 
-    /// New blocks (audio thread, once per batch): bumps `seq` and tells
-    /// whoever takes them: JavaScript's event loop when the stream announces
-    /// blocks there (a main-thread callback stream, where nobody sleeps on
-    /// `seq`: the pump sleeps on `state`), else the sleepers of `seq` (a
-    /// processor worker, blocking reads and writes, the pump of the fallback
-    /// path) with one futex wake.
+    /// New blocks (audio thread, once per batch): bumps `seq` and wakes its
+    /// sleepers only.
     #[inline]
     pub fn bump_and_wake_blocks(&self) {
         self.seq.fetch_add(1, Ordering::Release);
-        if self.js.delivers_blocks() {
-            self.announce_blocks();
-        } else {
-            atomic_wait::wake_all(&self.seq);
-        }
+        atomic_wait::wake_all(&self.seq);
+        self.announce_blocks();
     }
 
     /// Tells the JavaScript thread of new blocks through its event-loop
