@@ -1,10 +1,14 @@
 /**
- * Keeps the process alive while a stream runs (like an open socket), without
- * keeping the stream object itself reachable: a stream dropped by its owner
- * can still be garbage-collected and closed by its finalizer.
+ * Keeps a running stream, and the process, alive (like an active socket or
+ * timer in Node): while held, the stream is strongly referenced from here, so
+ * a program that only awaits its `finished` (the stream otherwise reachable
+ * only from that await) cannot lose it to the garbage collector mid-run. A
+ * stream that is not running (never started, stopped, finished) is released
+ * and, once dropped by its owner, closed by its finalizer.
  */
 
-const _timers = new FinalizationRegistry<NodeJS.Timeout>((timer) => clearInterval(timer));
+/** Running streams: the strong references that root them. */
+const _running = new Set<object>();
 
 export class KeepAlive {
   private _timer: NodeJS.Timeout | undefined;
@@ -13,15 +17,15 @@ export class KeepAlive {
 
   hold(): void {
     if (this._timer !== undefined) return;
-    // The callback captures nothing, so the timer does not root the owner.
+    _running.add(this.owner);
+    // A timer is what keeps the event loop (and the process) running.
     this._timer = setInterval(() => {}, 1 << 30);
-    _timers.register(this.owner, this._timer, this);
   }
 
   release(): void {
     if (this._timer === undefined) return;
     clearInterval(this._timer);
-    _timers.unregister(this);
+    _running.delete(this.owner);
     this._timer = undefined;
   }
 }

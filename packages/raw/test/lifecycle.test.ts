@@ -529,14 +529,34 @@ describe('close()', () => {
     expect(outer.closed).toBe(true);
   });
 
-  it('closes a stream the garbage collector reclaims without close()', async () => {
-    const child = await runNode(fixture('gc-finalizer.mjs'), [], { timeoutMs: 10_000 });
+  it('a dropped running stream runs to its end through garbage collections, then its finalizer closes it', async () => {
+    const child = await runNode(fixture('gc-finalizer.mjs'), [], { timeoutMs: 15_000 });
     expect(child.timedOut).toBe(false);
-    expect(child.code).toBe(0);
-    const report = JSON.parse(child.stdout) as { portsWhileOpen: number; portsAfterGc: number; collected: boolean };
+    expect(child.code, child.stderr).toBe(0);
+    const report = JSON.parse(child.stdout) as {
+      portsWhileOpen: number;
+      collectedWhileRunning: boolean;
+      blocksWhileCollecting: number;
+      portsWhileRunning: number;
+      blocksPlayed: number;
+      portsAfterGc: number;
+      collected: boolean;
+    };
     expect(report.portsWhileOpen).toBe(1);
+    expect(report.collectedWhileRunning).toBe(false);
+    expect(report.portsWhileRunning).toBe(1);
+    expect(report.blocksWhileCollecting).toBeGreaterThan(0);
+    expect(report.blocksPlayed).toBe(150);
     expect(report.collected).toBe(true);
     expect(report.portsAfterGc).toBe(0);
+  });
+
+  it('`await stream.finished` alone keeps the stream: it is not lost to the garbage collector mid-run', async () => {
+    const child = await runNode(fixture('gc-awaited.mjs'), [], { timeoutMs: 15_000 });
+    expect(child.timedOut).toBe(false);
+    expect(child.stderr).not.toMatch(/unsettled top-level await/);
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(child.stdout) as { frames: number }).frames).toBeGreaterThanOrEqual(48000);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Garbage collection: streams of every kind (raw callback, duplex, blocking,
- * array, array input, processor) dropped while running, without close(),
- * are closed by their finalizers — in a child process run with
+ * array, array input, processor) dropped without close() — the callback
+ * kinds while running (they must run to their end, CallbackStop, through the
+ * collections: a running stream is rooted), the others after stop() — are
+ * closed by their finalizers — in a child process run with
  * `--expose-gc`: no crash, every JACK port of the process gone (no leaked
  * PortAudio stream), threads and file descriptors back to their count
  * before, no engine stream alive, and the process exits by itself.
@@ -16,6 +18,8 @@ interface GcReport {
   perKind: number;
   dropped: number;
   portsWhileRunning: number;
+  liveWhileRunning: number[];
+  cutShort: number;
   maxCollectMs: number;
   leftAfterRound: number[];
   live: number;
@@ -23,8 +27,8 @@ interface GcReport {
   after: { threads: number; fds: number; ports: number };
 }
 
-describe('streams dropped while running', () => {
-  it('are closed by their finalizers: no JACK port, thread, fd or engine stream left, and the process exits', async () => {
+describe('dropped streams', () => {
+  it('run to their end if running, then are closed by their finalizers: no JACK port, thread, fd or engine stream left, and the process exits', async () => {
     const rounds = count(2, 50);
     const perKind = count(4, 8);
     const child = await runNode(fixture('gc-dropped.mjs'), [String(perKind), String(rounds), fixture('noop-processor.mjs')], {
@@ -38,9 +42,14 @@ describe('streams dropped while running', () => {
     const r = report<GcReport>(child.stdout);
     console.log(`gc: ${JSON.stringify(r)}`);
     expect(r.dropped).toBe(rounds * perKind * 6);
-    // JACK ports per set: raw callback 1, duplex 2, blocking 2, array 2,
-    // processor 1 (the array input stream is on ALSA).
+    // JACK ports of the running callback kinds: raw callback 1, duplex 2,
+    // array 2 (the array input stream is on ALSA; blocking and processor
+    // streams were stopped, their ports stay until they are closed: 2 + 1).
     expect(r.portsWhileRunning).toBe(perKind * 8);
+    // After collections, the dropped callback streams still ran (at least the
+    // JACK ones) and every one of them played all its blocks.
+    expect(r.liveWhileRunning.every((n) => n >= perKind * 3)).toBe(true);
+    expect(r.cutShort).toBe(0);
     expect(r.leftAfterRound.every((n) => n === 0)).toBe(true);
     expect(r.live).toBe(0);
     expect(r.after.ports).toBe(r.base.ports);

@@ -36,6 +36,22 @@ pub struct NativeStream {
     /// notifies JavaScript that way (dropped after `inner`'s close).
     wake: Option<LoopWake>,
     notify_path: &'static str,
+    /// The program's own handle (made by the constructor), not a processor
+    /// worker's (`attach`).
+    owner: bool,
+}
+
+impl Drop for NativeStream {
+    fn drop(&mut self) {
+        // The program's handle was collected (its stream dropped without
+        // close()): close the engine stream now. A processor worker still
+        // attached may be waiting for blocks inside native code, where
+        // `worker.terminate()` cannot reach it; without this close it would
+        // wait (and keep the stream open) forever when no block comes.
+        if self.owner {
+            self.inner.close();
+        }
+    }
 }
 
 #[napi]
@@ -100,6 +116,7 @@ impl NativeStream {
             id,
             wake,
             notify_path,
+            owner: true,
         })
     }
 
@@ -120,6 +137,7 @@ impl NativeStream {
             id,
             wake: None,
             notify_path: "none",
+            owner: false,
         })
     }
 
