@@ -38,22 +38,14 @@ for (const r of results.filter((r) => r.played)) {
   if (!found.ok) r.problems = [...(r.problems ?? []), ...found.problems.map((p) => `played ${p}`)];
 }
 // Known to fail under Wine (reported with their measurements, not failing the
-// job; a known failure that passes is reported so the entry can go). JS
-// callback and processor output streams on DirectSound and WASAPI: the output
-// file alternates one host buffer of signal with one of silence (WASAPI: 10 ms
-// on, 10 ms off), with any latency; the native paths (play, blocking write) on
-// the same devices and all three paths on MME are intact. Not yet known
-// whether Wine's timing or the engine's pump is at fault (see README, Windows).
-const KNOWN = new Set([
-  'Windows DirectSound|callback output stream (raw, int16)',
-  'Windows DirectSound|processor output stream (worker thread, int16)',
-  'Windows WASAPI|callback output stream (raw, int16)',
-  'Windows WASAPI|processor output stream (worker thread, int16)',
-]);
+// job; a known failure that passes is reported so the entry can go). Empty
+// since the engine grows the cushion for hosts that call back in bursts
+// (DirectSound, WASAPI): their JS callback and processor output streams
+// played a cushion of signal and then silence in turn before.
+const KNOWN = new Set([]);
 // Seen to fail sometimes under Wine (reported, not failing the job when they
 // fail): DirectSound playrec played nothing at all in one of two CI rehearsals
-// on 2026-12-07 (its recording was intact; MME and WASAPI playrec passed), the
-// same host API whose JS output streams fail above.
+// on 2026-12-07 (its recording was intact; MME and WASAPI playrec passed).
 const FLAKY = new Set(['Windows DirectSound|playrec (numeric, int16)']);
 const known = [];
 for (const r of results) {

@@ -321,7 +321,9 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   /**
    * The cushion of callback streams in blocks (0 for other streams, and on a
    * device that does not run on a clock, where it is not used: see
-   * {@link unpaced}).
+   * {@link unpaced}): the one asked for, plus the blocks it grew by in this
+   * run for a host that asks for several blocks at once (see the `cushion`
+   * option).
    */
   get cushion(): number {
     return this._native.cushion;

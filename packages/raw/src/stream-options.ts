@@ -74,10 +74,16 @@ export interface StreamOptionsBase {
    * - `1` or more: that many blocks of silence are played first and the
    *   callback's output is queued behind them, adding `cushion * blockSize`
    *   frames of output latency (included in `latency`) and absorbing that much
-   *   jitter. The latency never grows beyond it: when the cushion runs dry the
-   *   device plays silence, and output made for such a block afterwards is not
-   *   queued (an output-only callback is not asked for it; a duplex callback
-   *   gets its input and its output is dropped).
+   *   jitter. The latency never grows beyond it because the program was late:
+   *   when the cushion runs dry the device plays silence, and output made for
+   *   such a block afterwards is not queued (an output-only callback is not
+   *   asked for it; a duplex callback gets its input and its output is
+   *   dropped). One exception: a host that asks for several blocks at once
+   *   (DirectSound and WASAPI fill their buffer that way) would drain a
+   *   smaller cushion inside every burst while the program keeps up; such a
+   *   block is asked for anyway and the cushion grows by it (at most 16
+   *   blocks, for the rest of the run; `stream.cushion` and `latency` say by
+   *   how much).
    *
    * On a device that does not run on a clock (ALSA `file`/`null` PCMs such as
    * the testbed's `vfile_out`, see `unpaced`) the cushion is not used: every

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tail } from './exec.js';
 import { jackEnv, jackServerRunning } from './jack-tools.js';
+import { reclaimStaleJackServers } from './jack-registry.js';
 import { testbedPaths } from './paths.js';
 
 /** How to start a JACK dummy server. */
@@ -46,6 +47,8 @@ function logTail(logFile: string): string {
  */
 export async function spawnJackd(spec: JackdSpec, timeoutMs = 10_000): Promise<number> {
   const { jackLog } = testbedPaths(spec.dir);
+  // Killed servers' entries would otherwise fill JACK's registry (8 per machine).
+  reclaimStaleJackServers();
   const log = openSync(jackLog, 'a');
   let exited: string | undefined;
   let child;

@@ -8,6 +8,7 @@
 
 pub mod block;
 pub mod buffers;
+pub mod bursts;
 pub mod client;
 pub mod js_wake;
 pub mod pump;

@@ -4,6 +4,7 @@
 
 use super::block::BlockMeta;
 use super::buffers::{PlaySource, RecSink};
+use super::bursts::Bursts;
 use super::signals::{now_ns, Signals};
 use super::waiting::{released, wait_for_client, Limit, Pacing};
 use portaudio_sys as sys;
@@ -49,6 +50,9 @@ pub struct RingsRt {
     /// Output bytes of synchronous blocks given up on: dropped when they
     /// arrive, so later blocks keep their place.
     pub owed: usize,
+    /// Hosts that ask for several blocks at once, and the cushion's growth
+    /// to cover them (`bursts`).
+    pub bursts: Bursts,
 }
 
 /// Whole-buffer playback/recording state owned by the audio thread.
@@ -107,6 +111,8 @@ impl RtContext {
             r.since_wake = 0;
             r.carried = 0;
             r.owed = 0;
+            r.bursts.reset();
+            self.signals.cushion_grown.store(0, Ordering::Relaxed);
         }
     }
 
@@ -141,6 +147,15 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
     // wait for the program then.
     let priming = block.status & sys::paPrimingOutput as u32 != 0;
     let unpaced = r.pacing.unpaced && !priming;
+    let client_idle = r
+        .meta
+        .as_ref()
+        .is_some_and(|m| m.slots() == m.buffer().capacity());
+    let in_burst = r.bursts.observe(
+        block.current_time,
+        r.pacing.block_seconds(block.frames),
+        client_idle,
+    );
     let callback = r.meta.is_some();
     // Callback streams that hand each block over and wait for its output.
     let waits_per_block = callback && !priming && (unpaced || r.cushion == 0);
@@ -195,10 +210,16 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         // no slot: an output-only stream is not asked for it at all (nothing of
         // its output is lost, the flags go to the next block); a duplex stream
         // must still hand over the input, with the block marked `output_late`.
-        let skip = starved && !draining && r.input.is_none();
+        // Inside a host's burst a starved block is asked for as any other
+        // (its output queued): the cushion grows by that block (`bursts`).
+        let grow = starved && !draining && callback && in_burst && r.bursts.grow();
+        if grow {
+            sig.cushion_grown.store(r.bursts.grown, Ordering::Relaxed);
+        }
+        let skip = starved && !draining && r.input.is_none() && !grow;
         match r.meta.as_ref() {
             Some(_) if !draining && !skip => {
-                push_meta(r, status, delivered, timing, starved);
+                push_meta(r, status, delivered, timing, starved && !grow);
             }
             Some(_) if skip => r.carried |= status,
             Some(_) => {}

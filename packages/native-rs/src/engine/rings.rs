@@ -90,6 +90,7 @@ pub fn callback_rings(
         carried: 0,
         pacing,
         owed: 0,
+        bursts: Default::default(),
     };
     let client = ClientSide {
         input: ic,
@@ -121,6 +122,7 @@ pub fn blocking_rings(
         carried: 0,
         pacing,
         owed: 0,
+        bursts: Default::default(),
     };
     let client = ClientSide {
         input: ic,

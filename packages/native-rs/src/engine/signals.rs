@@ -101,6 +101,9 @@ pub struct Signals {
     /// The device runs faster than real time (this run): the audio thread
     /// waits for the client instead of inserting silence or dropping input.
     pub unpaced: AtomicBool,
+    /// Blocks the cushion grew by in this run, for a host that asks for
+    /// several blocks at once (`bursts`).
+    pub cushion_grown: AtomicU32,
     /// The JavaScript thread's event-loop wake, when the stream has one
     /// (`js_wake`): blocks and state changes are announced through it.
     pub js: JsWake,

@@ -140,6 +140,11 @@ impl Pacing {
         self.frames = 0;
     }
 
+    /// The duration of a block of `frames`, in seconds.
+    pub fn block_seconds(&self, frames: usize) -> f64 {
+        frames as f64 / self.sample_rate.max(1.0)
+    }
+
     /// The deadline of a synchronous callback for a block of `frames` that
     /// began at `began` ([`now_ns`]).
     pub fn sync_deadline(&self, began: u64, frames: usize) -> u64 {

@@ -414,8 +414,10 @@ impl NativeStream {
         self.inner.out_frame as u32
     }
 
+    /// The cushion in blocks: the one asked for, plus the blocks it grew by
+    /// in this run for a host that asks for several blocks at once.
     #[napi(getter)]
     pub fn cushion(&self) -> u32 {
-        self.inner.cushion
+        self.inner.cushion + self.inner.signals.cushion_grown.load(Ordering::Relaxed)
     }
 }

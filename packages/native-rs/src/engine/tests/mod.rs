@@ -87,8 +87,28 @@ impl Rig {
         frames: usize,
         status: c_ulong,
     ) -> c_int {
+        self.call_full(input, output, frames, status, None)
+    }
+
+    /// One callback at PortAudio time `now` (seconds): hosts that ask for
+    /// several blocks at once give them all (nearly) the same time.
+    fn call_at(&mut self, output: Option<&mut [u8]>, frames: usize, now: f64) -> c_int {
+        self.call_full(None, output, frames, 0, Some(now))
+    }
+
+    fn call_full(
+        &mut self,
+        input: Option<&[u8]>,
+        output: Option<&mut [u8]>,
+        frames: usize,
+        status: c_ulong,
+        at: Option<f64>,
+    ) -> c_int {
         self.calls += 1;
-        let (adc, now, dac) = times(self.calls);
+        let (mut adc, mut now, mut dac) = times(self.calls);
+        if let Some(t) = at {
+            (adc, now, dac) = (t, t, t);
+        }
         self.time = sys::PaStreamCallbackTimeInfo {
             inputBufferAdcTime: adc,
             currentTime: now,
@@ -378,6 +398,65 @@ fn cushion_plays_silence_then_the_client_output_bit_exact() {
             assert_eq!(client.write_from(block), block.len());
         }
     }
+}
+
+#[test]
+fn a_host_asking_for_blocks_in_bursts_grows_the_cushion_once_then_the_output_is_contiguous() {
+    // DirectSound/WASAPI style: 4 blocks at (nearly) the same time, then a
+    // pause of 4 blocks' duration. With a cushion of 2 the queue runs dry
+    // inside the first burst; those starved blocks are asked for anyway, so
+    // from the second burst on every block plays the client's output in order.
+    let (frames, out_frame, cushion, burst) = (16usize, 4usize, 2u32, 4usize);
+    let (mut rig, mut client) = callback_rig(0, out_frame, 0, cushion, frames);
+    let block_seconds = frames as f64 / RATE;
+    let blocks: Vec<Vec<u8>> = (0..40)
+        .map(|k| pattern(frames * out_frame, k as u8))
+        .collect();
+    let mut played: Vec<u8> = Vec::new();
+    let mut answered = 0;
+    let mut statuses = Vec::new();
+    for b in 0..10 {
+        let t = 1.0 + b as f64 * burst as f64 * block_seconds;
+        for k in 0..burst {
+            let mut out = vec![0x55u8; frames * out_frame];
+            assert_eq!(
+                rig.call_at(Some(&mut out), frames, t + k as f64 * 1e-6),
+                CONTINUE
+            );
+            played.extend_from_slice(&out);
+        }
+        // The program answers every block it was asked for before the next burst.
+        while let Some(m) = client.next_block(&mut []) {
+            statuses.push(m.status);
+            assert!(!m.output_late, "asked blocks are queued");
+            assert_eq!(client.write_from(&blocks[answered]), blocks[answered].len());
+            answered += 1;
+        }
+    }
+    // The first burst: 2 priming blocks and 2 starved ones, all silent; then
+    // the client's blocks back to back.
+    let lead = burst * frames * out_frame;
+    assert_silent(&played[..lead], 0);
+    let expected: Vec<u8> = blocks[..(10 - 1) * burst].concat();
+    assert_eq!(
+        &played[lead..],
+        &expected[..],
+        "no gap after the first burst"
+    );
+    assert_eq!(rig.signals.cushion_grown.load(Ordering::Relaxed), 2);
+    // Only the two grown blocks report the silence they played.
+    assert_eq!(
+        statuses.iter().filter(|&&s| s & OUT_UNDERFLOW != 0).count(),
+        2
+    );
+
+    // A late program (a block starved at its normal time) does not grow it.
+    let t = 1.0 + 10.0 * burst as f64 * block_seconds;
+    let mut out = vec![0u8; frames * out_frame];
+    for k in 0..(cushion as usize + 2 + 2) {
+        rig.call_at(Some(&mut out), frames, t + k as f64 * block_seconds);
+    }
+    assert_eq!(rig.signals.cushion_grown.load(Ordering::Relaxed), 2);
 }
 
 #[test]
