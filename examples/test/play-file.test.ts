@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { clearOutFile, readOutFile } from '@sounddevice/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesOf, firstSoundFrame, signal, writeWav } from './audio.js';
+import { newPorts, portsNow } from './jack.js';
 import { EXAMPLES, hasStack, runExample, startExample, testbed } from './run.js';
 
 let dir: string;
@@ -74,8 +75,11 @@ describe('play-file', () => {
   it('Ctrl+C (SIGINT) during playback: "Interrupted by user", exit code 1', async () => {
     const file = join(dir, 'ten-seconds.wav');
     await writeWav(file, signal('int16', 10 * 48000, 1, 8), 1, 48000, '16');
+    const before = await portsNow();
     const running = startExample('play-file', [file, '-d', 'system']); // JACK plays in real time
-    await new Promise((r) => setTimeout(r, 1500));
+    // Playing (its JACK port is there; its SIGINT handler came before), a while.
+    await newPorts(before, { outs: 1 });
+    await new Promise((r) => setTimeout(r, 500));
     running.child.kill('SIGINT');
     const r = await running.exited;
     expect(r.code).toBe(1);

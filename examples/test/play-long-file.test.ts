@@ -16,6 +16,7 @@ import { clearOutFile, readOutFile } from '@sounddevice/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wavefile from 'wavefile';
 import { bytesOf, signal, soundFrames, writeLongWav, writeWav } from './audio.js';
+import { newPorts, portsNow } from './jack.js';
 import { EXAMPLES, hasStack, runExample, startExample, testbed } from './run.js';
 
 let dir: string;
@@ -103,8 +104,11 @@ describe('play-long-file', () => {
   it('Ctrl+C (SIGINT) during playback: "Interrupted by user", exit code 1', async () => {
     const file = join(dir, 'ten-seconds.wav');
     await writeWav(file, signal('int16', 10 * 48000, 2, 9), 2, 48000, '16');
+    const before = await portsNow();
     const running = startExample('play-long-file', [file, '-d', 'system']); // JACK plays in real time
-    await new Promise((r) => setTimeout(r, 1500));
+    // Playing (its JACK ports are there; its SIGINT handler came before), a while.
+    await newPorts(before, { outs: 2 });
+    await new Promise((r) => setTimeout(r, 500));
     running.child.kill('SIGINT');
     const r = await running.exited;
     expect(r.code).toBe(1);
