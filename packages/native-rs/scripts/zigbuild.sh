@@ -13,6 +13,9 @@
 #   PortAudio for macOS cannot be built here): the .node goes to
 #   target/zigbuild/sounddevice.darwin-<arch>.node, not into a platform package.
 #
+# SOUNDDEVICE_ZIGBUILD_PROFILE picks the cargo profile (default `release`; the
+# macOS link check uses `link-check`, see Cargo.toml).
+#
 # Needs: rustup (the targets are added), python3 with venv. Tools are cached in
 # $SOUNDDEVICE_CACHE_DIR (default: <repo>/.cache): the venv with ziglang and
 # cargo-zigbuild, and zig's own cache. Cargo's output is packages/native-rs/target.
@@ -47,6 +50,7 @@ for triple in "$@"; do
   grep -qx "$triple" <<<"$installed_targets" || { log "rustup target add $triple"; rustup target add "$triple" >&2; }
 done
 
+profile="${SOUNDDEVICE_ZIGBUILD_PROFILE:-release}"
 out="$pkg/target/zigbuild"
 mkdir -p "$out"
 for triple in "$@"; do
@@ -57,10 +61,10 @@ for triple in "$@"; do
     aarch64-apple-darwin)      platform=darwin-arm64;    zigtarget="$triple";      lib=libsounddevice_native.dylib; publish=0 ;;
     *) log "unsupported target $triple"; exit 2 ;;
   esac
-  log "cargo zigbuild --release --target $zigtarget"
+  log "cargo zigbuild --profile $profile --target $zigtarget"
   start=$SECONDS
-  (cd "$pkg" && cargo zigbuild --release --locked --lib --target "$zigtarget" >&2)
-  built="$pkg/target/$triple/release/$lib"
+  (cd "$pkg" && cargo zigbuild --profile "$profile" --locked --lib --target "$zigtarget" >&2)
+  built="$pkg/target/$triple/$profile/$lib"
   [ -f "$built" ] || { log "no $built"; exit 1; }
   node_file="sounddevice.$platform.node"
   cp "$built" "$out/.$node_file.$$" && mv "$out/.$node_file.$$" "$out/$node_file"
