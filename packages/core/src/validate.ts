@@ -90,6 +90,33 @@ export function checkBoolean(value: unknown, param: string): boolean {
   return value;
 }
 
+/** Quality settings of the sample-rate converter (`resampleQuality`), cheapest first. */
+export const RESAMPLE_QUALITIES = ['low', 'medium', 'high', 'best'] as const;
+
+/**
+ * A quality of the sample-rate converter: `'low'` (64-point filter, linear
+ * interpolation, about -70 dB aliasing), `'medium'` (128 points, about
+ * -95 dB), `'high'` (256 points, cubic; better than -120 dB, the default)
+ * or `'best'` (512 points).
+ */
+export type ResampleQuality = (typeof RESAMPLE_QUALITIES)[number];
+
+/**
+ * Check a `resampleQuality` value.
+ *
+ * @param value - The value to check.
+ * @param param - Name of the parameter, used in the error message.
+ * @throws TypeError if not a string, RangeError if not one of
+ *   {@link RESAMPLE_QUALITIES}.
+ */
+export function checkResampleQuality(value: unknown, param: string): ResampleQuality {
+  if (typeof value !== 'string') throw _typeError(param, "'low', 'medium', 'high' or 'best'", value);
+  if (!(RESAMPLE_QUALITIES as readonly string[]).includes(value)) {
+    throw new RangeError(`${param} must be 'low', 'medium', 'high' or 'best', got '${value}'`);
+  }
+  return value as ResampleQuality;
+}
+
 /**
  * Check a suggested latency: `'low'`, `'high'` (the device's default low or
  * high latency) or a finite, non-negative number of seconds.
