@@ -58,6 +58,21 @@ impl Quality {
         })
     }
 
+    /// The resampler the engine uses for `from` Hz → `to` Hz, fed `chunk`
+    /// frames of `channels` interleaved channels per call (also used by the
+    /// converter benchmark).
+    pub fn resampler(self, from: f64, to: f64, chunk: usize, channels: usize) -> Result<Async<f32>> {
+        Async::<f32>::new_sinc(
+            to / from,
+            1.0,
+            &self.params(from, to),
+            chunk,
+            channels,
+            FixedAsync::Input,
+        )
+        .map_err(|e| Error::Range(format!("cannot convert {from} Hz to {to} Hz: {e}")))
+    }
+
     /// Filter parameters for converting `from` Hz to `to` Hz. rubato's
     /// filter length counts input samples, so a downsampling filter is made
     /// longer by the ratio: the same transition band at the lower rate.
@@ -154,15 +169,7 @@ pub struct Converter {
 }
 
 fn make(plan: &Plan, from: f64, to: f64, chunk: usize, ch: usize) -> Result<Async<f32>> {
-    Async::<f32>::new_sinc(
-        to / from,
-        1.0,
-        &plan.quality.params(from, to),
-        chunk,
-        ch,
-        FixedAsync::Input,
-    )
-    .map_err(|e| Error::Range(format!("cannot convert {from} Hz to {to} Hz: {e}")))
+    plan.quality.resampler(from, to, chunk, ch)
 }
 
 impl Converter {

@@ -24,6 +24,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 mod resample;
+mod resample_bench;
 mod waiting;
 
 const CONTINUE: c_int = sys::paContinue;
