@@ -1,7 +1,7 @@
 //! Interleaved samples of a `dtype` to and from `f32`, for the sample-rate
-//! converter (which works in `f32`). Scaling follows PortAudio's own
-//! converters (full scale = 2^(bits-1), clipped on the way back); never
-//! allocates.
+//! converter (which works in `f32`). Full scale is 2^(bits-1) both ways, so
+//! a sample that is not changed comes back exactly; out-of-range values are
+//! clipped. Never allocates.
 
 use crate::pa::params::SampleFormat;
 
