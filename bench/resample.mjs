@@ -22,13 +22,14 @@ const { values: opts } = parseArgs({
 const log = (m) => process.stderr.write(`[resample bench] ${m}\n`);
 
 /** `RESAMPLE {json}` lines of a command's output. */
-function figures(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+function figures(cmd, args, cwd, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
+  // (cargo prints the test's name on the line of its first output.)
   return r.stdout
     .split('\n')
-    .filter((l) => l.startsWith('RESAMPLE '))
-    .map((l) => JSON.parse(l.slice('RESAMPLE '.length)));
+    .filter((l) => l.includes('RESAMPLE {'))
+    .map((l) => JSON.parse(l.slice(l.indexOf('RESAMPLE {') + 'RESAMPLE '.length)));
 }
 
 function ensureVenv() {
@@ -44,7 +45,13 @@ function ensureVenv() {
 }
 
 log('sounddevice converter (cargo test --release resample_bench)');
-const ours = figures('cargo', ['test', '--release', '--lib', 'resample_bench', '--', '--ignored', '--nocapture', '--test-threads=1'], path.join(ROOT_DIR, 'packages/native-rs'));
+// (A target folder of its own: the addon's build uses other compiler flags,
+// and sharing one folder would rebuild everything each time.)
+const nativeDir = path.join(ROOT_DIR, 'packages/native-rs');
+const ours = figures('cargo', ['test', '--release', '--lib', 'resample_bench', '--', '--ignored', '--nocapture', '--test-threads=1'], nativeDir, {
+  ...process.env,
+  CARGO_TARGET_DIR: path.join(nativeDir, 'target', 'resample-bench'),
+});
 log('libsoxr and libsamplerate (bench/resample_peers.py)');
 const python = ensureVenv();
 const peers = figures(python, [path.join(BENCH_DIR, 'resample_peers.py')], ROOT_DIR);

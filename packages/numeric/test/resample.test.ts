@@ -38,10 +38,10 @@ async function newPorts(before: Set<string>, kind: 'in' | 'out'): Promise<string
     .sort((a, b) => num(a) - num(b));
 }
 
-/** A 48 kHz stream in this process playing a looping 997 Hz sine on JACK; returns it and its output port. */
-async function sineFeed(): Promise<{ feed: sd.RawBufferStream; port: string }> {
+/** A 48 kHz stream in this process playing a looping sine of `freq` Hz (whole Hz) on JACK; returns it and its output port. */
+async function sineFeed(freq = FREQ): Promise<{ feed: sd.RawBufferStream; port: string }> {
   const before = await portsNow();
-  const signal = loopingSine(FREQ, DEVICE_RATE, AMP);
+  const signal = loopingSine(freq, DEVICE_RATE, AMP);
   const feed = new sd.RawBufferStream(
     'output',
     { device: 'system', channels: 1, dtype: 'float32', sampleRate: DEVICE_RATE },
@@ -84,6 +84,44 @@ describe('rec() at rates the 48 kHz JACK device lacks', { retry: 3 }, () => {
         expectCleanSine(channelOf(r.data, 1, 0), rate, FREQ);
       } finally {
         await feed.close();
+      }
+    });
+  }
+});
+
+describe('rec() through the converter: the band edge and above', { retry: 3 }, () => {
+  // 0.45 × the rate must come through flat; a tone above half the rate must
+  // not come through at all (it would alias).
+  for (const [rate, edge, above] of [
+    [16000, 7200, 9000],
+    [44100, 19845, 23000],
+  ] as const) {
+    it(`${rate} Hz: ${edge} Hz within ±0.1 dB and clean, ${above} Hz rejected to -100 dB`, async () => {
+      for (const [freq, passes] of [
+        [edge, true],
+        [above, false],
+      ] as const) {
+        const { feed, port } = await sineFeed(freq);
+        try {
+          const before = await portsNow();
+          const r = sd.rec(Math.round(rate * 0.8), { device: 'system', sampleRate: rate, channels: 1, resample: true });
+          const [input] = await newPorts(before, 'in');
+          await jackConnect(port, input!);
+          await sd.wait();
+          const x = channelOf(r.data, 1, 0);
+          if (passes) {
+            const tail = x.subarray(x.length - Math.round(rate * 0.4));
+            const fit = fitSine(tail, freq, rate);
+            expect(Math.abs(dB(fit.amplitude / AMP)), `${freq} Hz: gain ${dB(fit.amplitude / AMP)} dB`).toBeLessThan(0.1);
+            expect(dB(fit.rest / AMP), `${freq} Hz: the rest`).toBeLessThan(-100);
+          } else {
+            const tail = x.subarray(x.length - Math.round(rate * 0.4));
+            const rms = Math.sqrt(tail.reduce((a, v) => a + v * v, 0) / tail.length);
+            expect(dB((rms * Math.SQRT2) / AMP), `${freq} Hz leaking in`).toBeLessThan(-100);
+          }
+        } finally {
+          await feed.close();
+        }
       }
     });
   }

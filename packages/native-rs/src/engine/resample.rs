@@ -23,20 +23,24 @@ use crate::pa::params::SampleFormat;
 use portaudio_sys as sys;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{
-    Async, FixedAsync, Indexing, Resampler, SincInterpolationParameters, SincInterpolationType,
-    WindowFunction,
+    calculate_cutoff, Async, FixedAsync, Indexing, Resampler, SincInterpolationParameters,
+    SincInterpolationType, WindowFunction,
 };
 
-/// Quality against CPU (`resampleQuality`).
+/// Quality against CPU (`resampleQuality`). Figures: `bench/resample.mjs`
+/// (docs/benchmarks.md); "flat" is within 0.1 dB, "the edge" 0.45 × the
+/// lower rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quality {
-    /// 64-point filter, linear interpolation: cheapest; about -70 dB aliasing.
+    /// 64-point filter, linear interpolation: cheapest; rolls off towards
+    /// the edge (about -19 dB there), aliasing about -95 dB.
     Low,
-    /// 128 points: about -95 dB.
+    /// 128 points: about -0.9 dB at the edge, aliasing about -95 dB.
     Medium,
-    /// 256 points, cubic interpolation (the default): better than -120 dB.
+    /// 256 points, cubic interpolation (the default): flat to the edge,
+    /// aliasing and images below -125 dB.
     High,
-    /// 512 points: for offline-grade work.
+    /// 512 points: flat to 0.47 × the lower rate.
     Best,
 }
 
@@ -61,7 +65,13 @@ impl Quality {
     /// The resampler the engine uses for `from` Hz → `to` Hz, fed `chunk`
     /// frames of `channels` interleaved channels per call (also used by the
     /// converter benchmark).
-    pub fn resampler(self, from: f64, to: f64, chunk: usize, channels: usize) -> Result<Async<f32>> {
+    pub fn resampler(
+        self,
+        from: f64,
+        to: f64,
+        chunk: usize,
+        channels: usize,
+    ) -> Result<Async<f32>> {
         Async::<f32>::new_sinc(
             to / from,
             1.0,
@@ -75,31 +85,44 @@ impl Quality {
 
     /// Filter parameters for converting `from` Hz to `to` Hz. rubato's
     /// filter length counts input samples, so a downsampling filter is made
-    /// longer by the ratio: the same transition band at the lower rate.
+    /// longer by the ratio, and its cutoff is the one of the unscaled length:
+    /// the same transition band, placed below the lower rate's Nyquist
+    /// frequency (rubato's automatic cutoff would assume the longer filter
+    /// and let a 3:1 downsampler alias at -40 dB).
     fn params(self, from: f64, to: f64) -> SincInterpolationParameters {
-        let (len, window, interp) = match self {
-            Self::Low => (64, WindowFunction::Blackman2, SincInterpolationType::Linear),
+        let (len, window, interp, oversampling) = match self {
+            Self::Low => (
+                64,
+                WindowFunction::Blackman2,
+                SincInterpolationType::Linear,
+                128,
+            ),
             Self::Medium => (
                 128,
                 WindowFunction::Blackman2,
                 SincInterpolationType::Linear,
+                128,
             ),
             Self::High => (
                 256,
                 WindowFunction::BlackmanHarris2,
                 SincInterpolationType::Cubic,
+                256,
             ),
             Self::Best => (
                 512,
                 WindowFunction::BlackmanHarris2,
                 SincInterpolationType::Cubic,
+                256,
             ),
         };
         let down = (from / to).max(1.0);
-        let len = ((len as f64 * down / 8.0).ceil() as usize) * 8;
-        SincInterpolationParameters::new(len, window)
-            .oversampling_factor(256)
-            .interpolation(interp)
+        let scaled = ((len as f64 * down / 8.0).ceil() as usize) * 8;
+        let mut p = SincInterpolationParameters::new(scaled, window)
+            .oversampling_factor(oversampling)
+            .interpolation(interp);
+        p.f_cutoff = Some(calculate_cutoff::<f32>(len, window));
+        p
     }
 }
 

@@ -135,7 +135,8 @@ fn resample_bench() {
                 let y = stream(&mut r, &tone(f, from, frames), 1);
                 let n = (frames as f64 * to / from) as usize;
                 let mid = &y[n / 10..n * 9 / 10];
-                let rms = (mid.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / mid.len() as f64).sqrt();
+                let rms = (mid.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / mid.len() as f64)
+                    .sqrt();
                 stop = stop.max(db(rms * 2f64.sqrt() / AMP));
             }
             // CPU: 10 s of stereo (two tones), in the engine's chunks.
