@@ -18,6 +18,8 @@
 
 use super::render::{Block, Flow, RtContext};
 use super::samples;
+use super::signals::now_ns;
+use super::waiting::SYNC_DEADLINE_SHARE;
 use crate::pa::error::{Error, Result};
 use crate::pa::params::SampleFormat;
 use portaudio_sys as sys;
@@ -32,15 +34,15 @@ use rubato::{
 /// lower rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quality {
-    /// 64-point filter, linear interpolation: cheapest; rolls off towards
-    /// the edge (about -19 dB there), aliasing about -95 dB.
+    /// 64-point filter, linear interpolation: cheapest; -19 dB at the edge,
+    /// aliasing about -98 dB.
     Low,
-    /// 128 points: about -0.9 dB at the edge, aliasing about -95 dB.
+    /// 128 points: -0.9 dB at the edge, aliasing about -96 dB.
     Medium,
     /// 256 points, cubic interpolation (the default): flat to the edge,
-    /// aliasing and images below -125 dB.
+    /// aliasing and images below -130 dB.
     High,
-    /// 512 points: flat to 0.47 × the lower rate.
+    /// 512 points: a narrower transition band, twice the CPU of `High`.
     Best,
 }
 
@@ -348,6 +350,7 @@ impl Converter {
                 current_time: block.current_time,
                 output_dac_time: block.output_dac_time + done as f64 / self.plan.device_rate,
                 status: if done == 0 { block.status } else { 0 },
+                deadline: None,
             };
             flow = self.piece(ctx, piece);
             if flow == Flow::Abort {
@@ -358,8 +361,12 @@ impl Converter {
         flow
     }
 
-    fn piece(&mut self, ctx: &mut RtContext, block: Block<'_>) -> Flow {
+    fn piece(&mut self, ctx: &mut RtContext, mut block: Block<'_>) -> Flow {
         self.pending_status |= block.status;
+        // However many program blocks run now, they share this callback's
+        // time (a synchronous stream waits for its program within it).
+        let seconds = block.frames as f64 / self.plan.device_rate;
+        block.deadline = Some(now_ns() + (seconds * SYNC_DEADLINE_SHARE * 1e9) as u64);
         if let (Some(i), Some(src)) = (self.input.as_mut(), block.input) {
             if !i.push_device(src) {
                 self.pending_status |= sys::paInputOverflow as u32;
@@ -452,6 +459,7 @@ impl Converter {
             current_time: device.current_time,
             output_dac_time: device.output_dac_time + queued_out as f64 / rate_dev,
             status,
+            deadline: device.deadline,
         });
         if let Some(i) = self.input.as_mut() {
             i.consume(ub);

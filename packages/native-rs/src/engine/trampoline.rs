@@ -144,6 +144,7 @@ pub unsafe extern "C" fn audio_callback(
             current_time: time.currentTime,
             output_dac_time: time.outputBufferDacTime,
             status: status as u32,
+            deadline: None,
         })
     }));
     match result {

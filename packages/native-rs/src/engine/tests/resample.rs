@@ -2,11 +2,12 @@
 //! callback: exact frame counts at the program's rate, a sine that stays in
 //! tune and clean, duplex alignment, and no allocation on the audio thread.
 
-use super::{buffers_rig, play_source, rec_sink, Rig, COMPLETE, CONTINUE};
+use super::{buffers_rig, callback_rig, play_source, rec_sink, Rig, COMPLETE, CONTINUE};
 use crate::engine::alloc_counter::allocations_during;
 use crate::engine::resample::{Converter, Plan, Quality};
 use crate::pa::params::SampleFormat;
 use std::f64::consts::PI;
+use std::time::{Duration, Instant};
 
 /// The device's callbacks, in frames (a JACK period).
 const PERIOD: usize = 256;
@@ -284,4 +285,24 @@ fn converted_callbacks_do_not_allocate() {
         assert!(calls > 150, "{format:?}: {calls} calls");
         assert_eq!(allocs, 0, "{format:?}");
     }
+}
+
+#[test]
+fn a_synchronous_program_is_waited_for_within_the_device_callback_not_its_own_block() {
+    // Program blocks of 2048 frames (43 ms at 48 kHz, the rig's pacing rate)
+    // on device callbacks of 256 frames (5.3 ms): a program that does not
+    // answer may hold the callback 80 % of 5.3 ms, not of 43 ms.
+    let (rig, _client) = callback_rig(0, 4, 0, 0, 2048);
+    let mut plan = plan(16000.0, 48000.0, false, true, SampleFormat::Float32);
+    plan.user_block = 2048;
+    let mut rig = rig.converting(plan);
+    let mut out = vec![0u8; PERIOD * 4];
+    let t0 = Instant::now();
+    assert_eq!(rig.call(None, Some(&mut out), PERIOD), CONTINUE);
+    let took = t0.elapsed();
+    assert!(took >= Duration::from_millis(3), "gave up after {took:?}");
+    assert!(
+        took < Duration::from_millis(15),
+        "held the callback {took:?}"
+    );
 }
