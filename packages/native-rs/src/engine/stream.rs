@@ -323,13 +323,15 @@ impl Stream {
             user_data,
             kind: &config.kind,
         })
-        .map_err(|e| {
-            rates::explain(
+        .map_err(|e| match config.resample {
+            // (With conversion on, no common rate worked: PortAudio's text.)
+            Some(_) => e,
+            None => rates::explain(
                 e,
                 config.input.as_ref(),
                 config.output.as_ref(),
                 config.sample_rate,
-            )
+            ),
         })?;
         let mut info = handle.info();
         // SAFETY: the stream was opened but not started: PortAudio does not
