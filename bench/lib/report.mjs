@@ -540,7 +540,8 @@ export function spliceReport(results, file) {
     `(${(results.elapsed / 60).toFixed(1)} min, repository at ${results.machine.commit}); their sections and rows of the targets table below come from that run, ` +
     'the other cases\' from the runs named above.';
   const head = `${old.head.trimEnd().split('\n').filter((l) => !l.startsWith(`Cases ${list} were measured again`)).join('\n')}`.replace(/\n\n(?=\| session|\| machine)/, `\n\n${line}\n\n`);
-  const body = [head, targets, ...[...byCase.keys()].sort((a, b) => a - b).map((k) => byCase.get(k)), ...analysis];
+  const kept = keptResampleSection(file);
+  const body = [head, targets, ...[...byCase.keys()].sort((a, b) => a - b).map((k) => byCase.get(k)), ...analysis, ...(kept ? [kept] : [])];
   writeFileSync(file, `${body.map((x) => x.trimEnd()).join('\n\n')}\n`);
   return `${summary.map((t) => `case ${t.caseNo}: ${t.met === undefined ? '–' : t.met ? 'met   ' : 'MISSED'} ${t.what} (${t.detail ?? ''})`).join('\n')}\n`;
 }
@@ -556,11 +557,25 @@ function normFlags(text) {
   return t === 'no flags set' ? '' : t;
 }
 
+/** The section bench/resample.mjs writes: kept when this report is rewritten. */
+const RESAMPLE_HEADING = '## Sample-rate conversion';
+
+/** That section of `file` as it stands ('' if none). */
+function keptResampleSection(file) {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(`\n${RESAMPLE_HEADING}`);
+  if (at < 0) return '';
+  const end = text.indexOf('\n## ', at + 1);
+  return text.slice(at + 1, end < 0 ? undefined : end).trimEnd();
+}
+
 /** Writes the report; returns a short text summary for the console. */
 export function writeReport(results, file) {
   case2Summary.length = 0;
   const { markdown, summary } = buildReport(results);
-  writeFileSync(file, `${markdown}\n`);
+  const kept = keptResampleSection(file);
+  writeFileSync(file, `${markdown}${kept ? `\n\n${kept}` : ''}\n`);
   return `${summary.map((t) => `case ${t.caseNo}: ${t.met === undefined ? '–' : t.met ? 'met   ' : 'MISSED'} ${t.what} (${t.detail ?? ''})`).join('\n')}\n`;
 }
 

@@ -67,7 +67,12 @@ function _candidates(list: readonly { index: number; name: string }[]): string {
 export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const [head = '', second = ''] = message.split('\n');
-  const first = head.trim().replace(/[:.]$/, '');
+  // The library's advice names its option; here the conversion is the
+  // default, so only --no-resample can have turned it off.
+  const first = head
+    .trim()
+    .replace(/[:.]$/, '')
+    .replace('Pass resample: true to run the device', 'Leave out --no-resample to run the device');
   // No device at all (an unknown device, no default one): say so and what to do.
   if (error instanceof RangeError && /\bdevice\b/i.test(first)) {
     const none = noDevicesMessage();

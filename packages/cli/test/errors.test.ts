@@ -31,9 +31,11 @@ describe('user mistakes: one line on stderr, no stack trace', () => {
   });
 
   it('a rate the device does not support: PortAudio says so in one line, exit 1', async () => {
-    const r = await runBin(['tone', '--device', 'system', '--samplerate', '44100', '--duration', '0.1']);
+    const r = await runBin(['tone', '--device', 'system', '--samplerate', '44100', '--duration', '0.1', '--no-resample']);
     expect(r.code).toBe(1);
-    expect(expectOneErrorLine(r)).toMatch(/Invalid sample rate \[PaErrorCode -9997\]/);
+    expect(expectOneErrorLine(r)).toMatch(
+      /Invalid sample rate: 44100 Hz; the device supports 48000 Hz\. Leave out --no-resample to run the device at a rate it supports and convert \[PaErrorCode -9997\]/,
+    );
   });
 
   it('SOUNDDEVICE_DEBUG_STACK=1 adds the stack trace', async () => {

@@ -213,6 +213,15 @@ describe('sounddevice play', () => {
     expect(hasStack(stderr)).toBe(false);
   });
 
+  it('plays a 44.1 kHz file on the 48 kHz JACK device (converted by default)', async () => {
+    const file = tmp.path('cd-rate.wav');
+    writeFileSync(file, wavFile(2, 44100, 'int16', bytesOf(int16Signal(44100 / 4, 2, 44100))));
+    const r = await runBin(['play', '--device', 'system', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Played '.*cd-rate\.wav' \(WAV, 2 channels, int16, 44100 Hz, 0:00\.2\) on device \d+ 'system, JACK/);
+  });
+
   it('user mistakes are one line: missing file, not audio, wrong mapping, unsupported rate', async () => {
     const notAudio = tmp.path('notes.txt');
     writeFileSync(notAudio, 'hello, this is not audio\n');
@@ -225,7 +234,7 @@ describe('sounddevice play', () => {
       [['play', '-d', 'vfile_out', '--mapping', '0,1', stereo], 2, 'mapping must list channel numbers from 1'],
       [['play', '-d', 'vfile_out', '--mapping', '1,1', stereo], 2, 'must not name a channel twice'],
       [['play', '-d', 'vfile_out', '--volume', '-1', stereo], 2, 'volume must be 0 or more'],
-      [['play', '-d', 'system', stereo], 1, 'Invalid sample rate'],
+      [['play', '-d', 'system', '--no-resample', stereo], 1, 'Invalid sample rate: 44100 Hz; the device supports 48000 Hz'],
     ] as const) {
       const r = await runBin(args);
       expect(r.code, args.join(' ')).toBe(code);

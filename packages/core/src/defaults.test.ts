@@ -15,6 +15,8 @@ const FACTORY = {
   ditherOff: false,
   neverDropInput: false,
   primeOutputBuffersUsingStreamCallback: false,
+  resample: false,
+  resampleQuality: 'high',
 };
 
 afterEach(() => {
@@ -323,5 +325,31 @@ describe('defaults: what Python reads (issue 13)', () => {
       defaults.reset();
     }
     expect([...defaults.device]).toEqual([null, null]);
+  });
+});
+
+describe('defaults: resample and resampleQuality', () => {
+  it('are checked on assignment, naming the attribute', () => {
+    expect(() => {
+      (defaults as { resample: unknown }).resample = 'yes';
+    }).toThrow(TypeError);
+    expect(() => {
+      (defaults as { resample: unknown }).resample = 'yes';
+    }).toThrow(/defaults\.resample/);
+    expect(() => {
+      (defaults as { resampleQuality: unknown }).resampleQuality = 'ultra';
+    }).toThrow(RangeError);
+    expect(() => {
+      (defaults as { resampleQuality: unknown }).resampleQuality = 'ultra';
+    }).toThrow(/defaults\.resampleQuality must be 'low', 'medium', 'high' or 'best', got 'ultra'/);
+  });
+
+  it('keep valid values until reset', () => {
+    defaults.resample = true;
+    defaults.resampleQuality = 'best';
+    expect(defaults.snapshot()).toMatchObject({ resample: true, resampleQuality: 'best' });
+    defaults.reset();
+    expect(defaults.resample).toBe(false);
+    expect(defaults.resampleQuality).toBe('high');
   });
 });

@@ -10,7 +10,9 @@ import { type ExtraSettings, isExtraSettings } from './settings.js';
 import { suggestName } from './suggest.js';
 import {
   type Latency,
+  type ResampleQuality,
   checkBoolean,
+  checkResampleQuality,
   checkLatency,
   checkNonNegativeInteger,
   checkPositiveInteger,
@@ -39,6 +41,8 @@ export interface DefaultsSnapshot {
   ditherOff: boolean;
   neverDropInput: boolean;
   primeOutputBuffersUsingStreamCallback: boolean;
+  resample: boolean;
+  resampleQuality: ResampleQuality;
 }
 
 type PairName = 'device' | 'channels' | 'dtype' | 'latency' | 'extraSettings';
@@ -85,6 +89,8 @@ const SINGLE_SPECS: Readonly<Record<SingleName, { factory: unknown; check: (v: u
   ditherOff: { factory: false, check: checkBoolean },
   neverDropInput: { factory: false, check: checkBoolean },
   primeOutputBuffersUsingStreamCallback: { factory: false, check: checkBoolean },
+  resample: { factory: false, check: checkBoolean },
+  resampleQuality: { factory: 'high', check: checkResampleQuality },
 };
 
 const PAIR_NAMES = Object.keys(PAIR_SPECS) as PairName[];
@@ -275,6 +281,30 @@ export class Defaults {
     _assignSingle('clipOff', value);
   }
 
+  /**
+   * Convert the sample rate when the device does not support `sampleRate`:
+   * the stream runs the device at a rate it supports and the program sees
+   * exactly the rate it asked for. Factory default `false` (as in Python: an
+   * unsupported rate is an error, which names this option).
+   */
+  get resample(): boolean {
+    return state.singles.resample;
+  }
+  set resample(value: boolean | null | undefined) {
+    _assignSingle('resample', value);
+  }
+
+  /**
+   * Quality of the sample-rate conversion: `'low'`, `'medium'`, `'high'`
+   * or `'best'` (see the README's table). Factory default `'high'`.
+   */
+  get resampleQuality(): ResampleQuality {
+    return state.singles.resampleQuality;
+  }
+  set resampleQuality(value: ResampleQuality | null | undefined) {
+    _assignSingle('resampleQuality', value);
+  }
+
   /** Disable PortAudio's dithering. Factory default `false`. */
   get ditherOff(): boolean {
     return state.singles.ditherOff;
@@ -392,8 +422,9 @@ function _unknownAttribute(key: string): TypeError {
  * assigning a two-element array sets `[input, output]`, and the value read is
  * a live {@link InOutPair} (`defaults.device[0] = 3` and
  * `defaults.device.input = 3` both change the default input device).
- * `sampleRate`, `blockSize`, `clipOff`, `ditherOff`, `neverDropInput` and
- * `primeOutputBuffersUsingStreamCallback` are single values; `hostApi` is
+ * `sampleRate`, `blockSize`, `clipOff`, `ditherOff`, `neverDropInput`,
+ * `primeOutputBuffersUsingStreamCallback`, `resample` and `resampleQuality`
+ * are single values; `hostApi` is
  * read-only. Assigning `null` restores an attribute's (or half's) factory
  * default; `defaults.reset()` restores all of them.
  *

@@ -59,6 +59,9 @@ export {
 export {
   type Latency,
   checkBoolean,
+  checkResampleQuality,
+  RESAMPLE_QUALITIES,
+  type ResampleQuality,
   checkLatency,
   checkNonNegativeInteger,
   checkOneOf,

@@ -90,6 +90,35 @@ export function checkBoolean(value: unknown, param: string): boolean {
   return value;
 }
 
+/** Quality settings of the sample-rate converter (`resampleQuality`), cheapest first. */
+export const RESAMPLE_QUALITIES = ['low', 'medium', 'high', 'best'] as const;
+
+/**
+ * A quality of the sample-rate converter (measured in docs/benchmarks.md):
+ * `'low'` (64-point filter, linear interpolation: -19 dB at 0.45 × the lower
+ * rate, aliasing about -98 dB), `'medium'` (128 points: -0.9 dB, about
+ * -96 dB), `'high'` (256 points, cubic, the default: flat within 0.001 dB,
+ * aliasing and images below -130 dB) or `'best'` (512 points: a narrower
+ * transition band, twice the CPU of `'high'`).
+ */
+export type ResampleQuality = (typeof RESAMPLE_QUALITIES)[number];
+
+/**
+ * Check a `resampleQuality` value.
+ *
+ * @param value - The value to check.
+ * @param param - Name of the parameter, used in the error message.
+ * @throws TypeError if not a string, RangeError if not one of
+ *   {@link RESAMPLE_QUALITIES}.
+ */
+export function checkResampleQuality(value: unknown, param: string): ResampleQuality {
+  if (typeof value !== 'string') throw _typeError(param, "'low', 'medium', 'high' or 'best'", value);
+  if (!(RESAMPLE_QUALITIES as readonly string[]).includes(value)) {
+    throw new RangeError(`${param} must be 'low', 'medium', 'high' or 'best', got '${value}'`);
+  }
+  return value as ResampleQuality;
+}
+
 /**
  * Check a suggested latency: `'low'`, `'high'` (the device's default low or
  * high latency) or a finite, non-negative number of seconds.

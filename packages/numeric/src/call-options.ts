@@ -4,7 +4,15 @@
  * of Python's `**kwargs` except `channels`, `dtype`, `callback`,
  * `finishedCallback`).
  */
-import { type DeviceSpec, type ExtraSettings, type Latency, type PairValue, checkBoolean, checkUnknownKeys } from '@sounddevice/core';
+import {
+  type DeviceSpec,
+  type ExtraSettings,
+  type Latency,
+  type PairValue,
+  type ResampleQuality,
+  checkBoolean,
+  checkUnknownKeys,
+} from '@sounddevice/core';
 import type { RawBufferStreamOptions } from '@sounddevice/raw';
 
 /** Stream options `play`, `rec` and `playrec` pass through. */
@@ -27,9 +35,29 @@ export interface CallStreamOptions {
   clipOff?: boolean | null;
   /** Don't dither. */
   ditherOff?: boolean | null;
+  /**
+   * When the device does not support `sampleRate`, run it at a rate it does
+   * and convert: the data is played/recorded at exactly `sampleRate`, and
+   * `rec`/`playrec` return exactly the frames asked for. Default
+   * `defaults.resample` (`false`: an unsupported rate is an error naming this
+   * option).
+   */
+  resample?: boolean | null;
+  /** Quality of the conversion (`'low'`, `'medium'`, `'high'`, `'best'`); default `defaults.resampleQuality`. */
+  resampleQuality?: ResampleQuality | null;
 }
 
-const PASSED = ['sampleRate', 'blockSize', 'device', 'latency', 'extraSettings', 'clipOff', 'ditherOff'] as const;
+const PASSED = [
+  'sampleRate',
+  'blockSize',
+  'device',
+  'latency',
+  'extraSettings',
+  'clipOff',
+  'ditherOff',
+  'resample',
+  'resampleQuality',
+] as const;
 
 /** Keys allowed in `play`'s options. */
 export const PLAY_KEYS = [...PASSED, 'primeOutputBuffersUsingStreamCallback', 'mapping', 'blocking', 'loop'] as const;

@@ -192,6 +192,7 @@ export abstract class StreamBase<I, O> extends EventEmitter {
           cushion: r.cushion,
           ringFrames,
           kind: this._presentation.kind,
+          resample: r.resample,
           play: buffers?.play && {
             data: buffers.play.bytes,
             channels: buffers.play.channels,

@@ -10,7 +10,9 @@ import {
   type ExtraSettings,
   type Latency,
   type PairValue,
+  type ResampleQuality,
   checkBoolean,
+  checkResampleQuality,
   checkLatency,
   checkNonNegativeInteger,
   checkPositiveInteger,
@@ -99,6 +101,23 @@ export interface StreamOptionsBase {
   processor?: string | URL | null;
   /** Passed to the processor module's optional `init(data)` export (structured-clonable). */
   processorData?: unknown;
+  /**
+   * When the device does not support `sampleRate`, run it at a rate it does
+   * (its default rate, else the nearest common one) and convert, on the audio
+   * thread, with a band-limited sinc filter: the program sees exactly
+   * `sampleRate` in every mode (callback, processor, blocking, `play`/`rec`/
+   * `playrec`). `latency` includes the converter's delay; `time` and the
+   * callback's timestamps stay in PortAudio's clock; status flags are the
+   * device's. A rate the device supports is never converted. Default
+   * `defaults.resample` (`false`, as in Python: an unsupported rate is then a
+   * `PortAudioError` naming this option and the rates the device supports).
+   */
+  resample?: boolean | null;
+  /**
+   * Quality of the conversion (`'low'`, `'medium'`, `'high'`, `'best'`; see
+   * the README's table); default `defaults.resampleQuality` (`'high'`).
+   */
+  resampleQuality?: ResampleQuality | null;
 }
 
 /**
@@ -138,6 +157,8 @@ export const STREAM_OPTION_KEYS = [
   'cushion',
   'processor',
   'processorData',
+  'resample',
+  'resampleQuality',
 ] as const;
 
 function _nativeSettings(extra: ExtraSettings): NativeDirection['extraSettings'] {
@@ -165,6 +186,8 @@ export interface ResolvedOptions {
   blockSize: number;
   flags: number;
   cushion: number;
+  /** The converter's quality when `resample` is on; `undefined`: off. */
+  resample: ResampleQuality | undefined;
 }
 
 const PA_CLIP_OFF = 0x1;
@@ -303,5 +326,7 @@ export function resolveStreamOptions(
     );
   const cushion = checkNonNegativeInteger(options.cushion ?? 2, 'cushion');
   if (cushion > 64) throw new RangeError(`cushion must be at most 64 blocks, got ${cushion}`);
-  return { input, output, sampleRate, blockSize, flags, cushion };
+  const resample = checkBoolean(options.resample ?? defaults.resample, 'resample');
+  const quality = checkResampleQuality(options.resampleQuality ?? defaults.resampleQuality, 'resampleQuality');
+  return { input, output, sampleRate, blockSize, flags, cushion, resample: resample ? quality : undefined };
 }

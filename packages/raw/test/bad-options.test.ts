@@ -66,6 +66,15 @@ describe.each([
     ['cushion too large', { cushion: 1000 }, RangeError, /cushion/],
     ['clipOff that is not a boolean', { clipOff: 1 }, TypeError, /clipOff/],
     ['extraSettings that is not a settings object', { extraSettings: { exclusive: true } }, TypeError, /extraSettings/],
+    ['resample that is not a boolean', { resample: 'yes' }, TypeError, /resample must be true or false, got 'yes'/],
+    ['resampleQuality of an unknown name', { resample: true, resampleQuality: 'ultra' }, RangeError, /resampleQuality must be 'low', 'medium', 'high' or 'best', got 'ultra'/],
+    ['resampleQuality of the wrong type', { resampleQuality: 3 }, TypeError, /resampleQuality/],
+    [
+      'a sampleRate the device lacks, resample off',
+      { sampleRate: 44100 },
+      PortAudioError,
+      /Invalid sample rate: 44100 Hz; the device supports 48000 Hz\. Pass resample: true to run the device at a rate it supports and convert \[PaErrorCode -9997\]/,
+    ],
     ['options that are not an object', 'system', TypeError, /options/],
   ] as const)('%s', (_case, options, ErrorClass, message) => {
     const opts = typeof options === 'object' ? { ...JACK, ...options } : options;

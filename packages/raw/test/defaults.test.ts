@@ -63,6 +63,8 @@ describe('defaults', () => {
     defaults.ditherOff = true;
     defaults.neverDropInput = true;
     defaults.primeOutputBuffersUsingStreamCallback = true;
+    defaults.resample = true;
+    defaults.resampleQuality = 'low';
     defaults.reset();
     expect(defaults.snapshot()).toEqual({
       device: [null, null],
@@ -76,6 +78,8 @@ describe('defaults', () => {
       ditherOff: false,
       neverDropInput: false,
       primeOutputBuffersUsingStreamCallback: false,
+      resample: false,
+      resampleQuality: 'high',
     });
   });
 

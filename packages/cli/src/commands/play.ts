@@ -12,6 +12,12 @@ import { LiveLines, bar, columnsOf, displayWidth, formatTime, isTty, truncate } 
 
 /** Options of {@link runPlay} (the command line's, parsed). */
 export interface PlayOptions {
+  /**
+   * Convert the sample rate when the device does not support the one asked
+   * for (the library's `resample` option; default true here, `--no-resample`
+   * turns it off and an unsupported rate is an error again).
+   */
+  resample?: boolean;
   /** Output device: index or name substrings (default: the default output). */
   device?: number | string;
   /** Play the file over and over until Ctrl+C. */
@@ -105,7 +111,7 @@ export async function runPlay(file: string, options: PlayOptions, ctx: CliContex
   }
   const totalFrames = ended ? headFrames : source.frames;
 
-  const streamOptions = { device: info.index, channels, dtype, sampleRate: rate };
+  const streamOptions = { device: info.index, channels, dtype, sampleRate: rate, resample: options.resample ?? true };
   const stream = ended
     ? new RawBufferStream('output', streamOptions, { play: { bytes: Buffer.concat(head), channels: source.channels, map, loop: options.loop ?? false } }, 'output stream')
     : new RawOutputStream(streamOptions);
@@ -218,6 +224,7 @@ export function addPlayCommand(program: Command, ctx: CliContext): Command {
     .description('play a WAV, FLAC, MP3 or Ogg Vorbis file, with a progress bar on a terminal')
     .argument('<file>', 'the audio file')
     .option('-d, --device <device>', 'output device: index or name substrings (default: the default output)', device)
+    .option('--no-resample', "don't convert the sample rate when the device does not support it (it is an error then)")
     .option('-l, --loop', 'play the file over and over until Ctrl+C')
     .option('-m, --mapping <channels>', 'output channel (from 1) for each file channel, e.g. 2,1 (default: 1,2,…; a mono file plays on 1,2)', channelList('mapping'))
     .option('-v, --volume <gain>', 'multiply every sample by this (1 plays the samples unchanged)', nonNegativeNumber('volume'), 1)

@@ -15,6 +15,12 @@ import { parseSubtype } from './rec.js';
 
 /** Options of {@link runPlayrec} (the command line's, parsed). */
 export interface PlayrecOptions {
+  /**
+   * Convert the sample rate when the device does not support the one asked
+   * for (the library's `resample` option; default true here, `--no-resample`
+   * turns it off and an unsupported rate is an error again).
+   */
+  resample?: boolean;
   /** `[input, output]` devices (default: the defaults). */
   device?: [number | string, number | string];
   /** Channels to record (default: as many as IN has, at most the device's). */
@@ -79,6 +85,7 @@ export async function runPlayrec(input: string, output: string, options: Playrec
       channels: [inChannels, outChannels],
       dtype: [recDtype, source.dtype],
       sampleRate: source.sampleRate,
+      resample: options.resample ?? true,
     },
     { play: { bytes: play, channels: source.channels, map: playMap, loop: false }, rec: { bytes: rec, map: inMapping.map((c) => c - 1) } },
     'stream',
@@ -124,6 +131,7 @@ export function addPlayrecCommand(program: Command, ctx: CliContext): Command {
     .argument('<in>', 'the file to play (WAV, FLAC, MP3, Ogg Vorbis)')
     .argument('<out>', 'the file to record (.wav or .flac), as long as IN')
     .option('-d, --device <device>', 'one device for both, or IN,OUT: indexes or name substrings (default: the defaults)', devicePair)
+    .option('--no-resample', "don't convert the sample rate when the device does not support it (it is an error then)")
     .option('-c, --channels <n>', "channels to record (default: IN's, at most the device's)", positiveInteger('channels'))
     .option('--input-mapping <channels>', 'device input channels (from 1) to record, e.g. 2,1', channelList('input mapping'))
     .option('--output-mapping <channels>', 'device output channel (from 1) for each channel of IN', channelList('output mapping'))

@@ -14,6 +14,12 @@ import { LiveLines, bar, columnsOf, displayWidth, formatTime, isTty } from '../t
 
 /** Options of {@link runRec} (the command line's, parsed). */
 export interface RecOptions {
+  /**
+   * Convert the sample rate when the device does not support the one asked
+   * for (the library's `resample` option; default true here, `--no-resample`
+   * turns it off and an unsupported rate is an error again).
+   */
+  resample?: boolean;
   /** Input device: index or name substrings (default: the default input). */
   device?: number | string;
   /** Input channels (default: 2, or 1 on a mono device). */
@@ -82,7 +88,7 @@ export async function runRec(file: string, options: RecOptions, ctx: CliContext)
   const target = options.duration === undefined ? undefined : Math.round(options.duration * sampleRate);
   if (target !== undefined && target < 1) throw new RangeError(`duration must be at least one frame (1/${sampleRate} s), got ${options.duration}`);
   const buffered = target !== undefined && target * frameBytes <= BUFFER_LIMIT_BYTES;
-  const streamOptions = { device: info.index, channels, dtype, sampleRate };
+  const streamOptions = { device: info.index, channels, dtype, sampleRate, resample: options.resample ?? true };
 
   // Open the stream before creating the file: a refused setting leaves no empty file behind.
   const rec = buffered ? Buffer.alloc(target * frameBytes) : undefined;
@@ -198,6 +204,7 @@ export function addRecCommand(program: Command, ctx: CliContext): Command {
     .description('record to a WAV or FLAC file until Ctrl+C (or for --duration), with a level meter on a terminal')
     .argument('<file>', 'the file to write (.wav or .flac; overwritten if it exists)')
     .option('-d, --device <device>', 'input device: index or name substrings (default: the default input)', device)
+    .option('--no-resample', "don't convert the sample rate when the device does not support it (it is an error then)")
     .option('-c, --channels <n>', 'input channels (default: 2, 1 on a mono device)', positiveInteger('channels'))
     .option('-r, --samplerate <hz>', "sample rate in Hz (default: the device's)", positiveNumber('samplerate'))
     .option('-t, --duration <seconds>', 'stop after this long (default: record until Ctrl+C)', positiveNumber('duration'))

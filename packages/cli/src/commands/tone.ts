@@ -7,6 +7,12 @@ import { writeSine } from '../sine.js';
 
 /** Options of {@link runTone} (the command line's, parsed). */
 export interface ToneOptions {
+  /**
+   * Convert the sample rate when the device does not support the one asked
+   * for (the library's `resample` option; default true here, `--no-resample`
+   * turns it off and an unsupported rate is an error again).
+   */
+  resample?: boolean;
   /** Hz (default 440). */
   frequency: number;
   /** Seconds (default 1). */
@@ -82,6 +88,7 @@ export async function runTone(options: ToneOptions, ctx: CliContext): Promise<vo
     channels,
     dtype: options.dtype,
     sampleRate,
+    resample: options.resample ?? true,
     cushion: _CUSHION,
     callback: (outdata, blockFrames) => {
       // outdata arrives filled with silence; the last block is partly filled.
@@ -131,6 +138,7 @@ export function addToneCommand(program: Command, ctx: CliContext): Command {
     .option('-c, --channels <n>', 'output channels, each playing the sine (default: 2, 1 on a mono device)', positiveInteger('channels'))
     .option('-r, --samplerate <hz>', "sample rate in Hz (default: the device's)", positiveNumber('samplerate'))
     .option('-d, --device <device>', 'output device: index or name substrings (default: the default output)', device)
+    .option('--no-resample', "don't convert the sample rate when the device does not support it (it is an error then)")
     .addOption(new Option('--dtype <dtype>', 'sample format').choices(DTYPES).default('float32'))
     .addHelpText('after', '\nExamples:\n  sounddevice tone\n  sounddevice tone --device vfile_out --dtype int16 --frequency 1000 --duration 0.1\n')
     .action((options: ToneOptions) => runTone(options, ctx));

@@ -8,6 +8,12 @@ import { devicePair, nonNegativeInteger, positiveInteger, positiveNumber } from 
 
 /** Options of {@link runWire} (the command line's, parsed). */
 export interface WireOptions {
+  /**
+   * Convert the sample rate when the device does not support the one asked
+   * for (the library's `resample` option; default true here, `--no-resample`
+   * turns it off and an unsupported rate is an error again).
+   */
+  resample?: boolean;
   /** `[input, output]` devices (default: the defaults). */
   device?: [number | string, number | string];
   /** Channels on both sides (default: 2, fewer if a device has fewer). */
@@ -44,6 +50,7 @@ export async function runWire(options: WireOptions, ctx: CliContext): Promise<vo
     channels,
     dtype: options.dtype,
     sampleRate: options.samplerate ?? null,
+    resample: options.resample ?? true,
     blockSize: options.blocksize,
     latency: options.latency,
     callback: (indata, outdata, _frames, _time, flags) => {
@@ -92,6 +99,7 @@ export function addWireCommand(program: Command, ctx: CliContext): Command {
     .command('wire')
     .description('pass input straight to output until Ctrl+C (a JavaScript callback copying each block)')
     .option('-d, --device <device>', 'one device for both, or IN,OUT: indexes or name substrings (default: the defaults)', devicePair)
+    .option('--no-resample', "don't convert the sample rate when the device does not support it (it is an error then)")
     .option('-c, --channels <n>', 'channels on both sides (default: 2, fewer if a device has fewer)', positiveInteger('channels'))
     .option('-r, --samplerate <hz>', "sample rate in Hz (default: the devices')", positiveNumber('samplerate'))
     .option('-b, --blocksize <frames>', 'frames per block (0: PortAudio chooses)', nonNegativeInteger('blocksize'), 0)

@@ -29,6 +29,11 @@ pub struct Block<'a> {
     pub current_time: f64,
     pub output_dac_time: f64,
     pub status: u32,
+    /// When a synchronous callback stream must give up waiting for this
+    /// block's output ([`now_ns`] time); `None`: 80 % of the block's own
+    /// duration. The converter sets it to its device callback's, which is
+    /// what a late answer would make the device miss.
+    pub deadline: Option<u64>,
 }
 
 /// Ring endpoints owned by the audio thread (callback and blocking streams).
@@ -197,7 +202,11 @@ fn process_rings(r: &mut RingsRt, sig: &Signals, silence: u8, block: Block<'_>) 
         let limit = if unpaced {
             Limit::Unbounded
         } else {
-            Limit::Until(r.pacing.sync_deadline(began, block.frames))
+            Limit::Until(
+                block
+                    .deadline
+                    .unwrap_or_else(|| r.pacing.sync_deadline(began, block.frames)),
+            )
         };
         output_empty = output_in_turn(r, sig, silence, draining, asked, limit, block.output);
     } else {

@@ -7,7 +7,9 @@ use super::buffers::{PlaySource, RecSink};
 use super::client::ClientSide;
 use super::js_wake::WakeHandle;
 use super::pump::{self, Notify, Watchdog};
+use super::rates;
 use super::render::{BuffersRt, RtContext, RtMode};
+use super::resample::{Converter, Plan, Quality};
 use super::rings::{blocking_rings, callback_rings, check_ring_size, ring_frames};
 use super::signals::{self, Signals};
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
@@ -50,7 +52,14 @@ pub struct Config {
     pub kind: String,
     /// Environment that owns the stream (closed when it goes away).
     pub owner: u64,
+    /// `resample`: when the devices do not support `sample_rate`, run them
+    /// at a rate they do and convert, with this quality. `None`: no
+    /// conversion (an unsupported rate is an error naming the option).
+    pub resample: Option<Quality>,
 }
+
+/// Program frames per block of a converted stream whose `blockSize` is 0.
+const CONVERTED_BLOCK_FRAMES: usize = 512;
 
 /// How much longer than the queued audio `stop()` waits for it to play.
 const STOP_DRAIN_MARGIN: Duration = Duration::from_millis(500);
@@ -181,16 +190,25 @@ impl Stream {
         pinned: Vec<Box<dyn Any + Send>>,
     ) -> Result<Arc<Stream>> {
         signals::init_clock();
-        let input = config
-            .input
-            .as_ref()
-            .map(DirectionParams::prepare)
-            .transpose()?;
-        let output = config
-            .output
-            .as_ref()
-            .map(DirectionParams::prepare)
-            .transpose()?;
+        let device_rate = match config.resample {
+            Some(_) => rates::device_rate(
+                config.input.as_ref(),
+                config.output.as_ref(),
+                config.sample_rate,
+            )?,
+            None => None,
+        };
+        // A converted stream exchanges float32 with PortAudio (the converter
+        // works in float32 and encodes the program's dtype itself).
+        let device_side = |d: &DirectionParams| {
+            let mut d = d.clone();
+            if device_rate.is_some() {
+                d.format = SampleFormat::Float32;
+            }
+            d.prepare()
+        };
+        let input = config.input.as_ref().map(device_side).transpose()?;
+        let output = config.output.as_ref().map(device_side).transpose()?;
         let frame = |p: &Option<DirectionParams>| {
             p.as_ref()
                 .map_or(0, |d| d.channels as usize * d.format.bytes())
@@ -202,8 +220,30 @@ impl Stream {
             .map_or(0, |d| d.format.silence_byte());
         let block_frames = if config.block_size > 0 {
             config.block_size as usize
+        } else if device_rate.is_some() {
+            CONVERTED_BLOCK_FRAMES
         } else {
             UNSPECIFIED_BLOCK_FRAMES
+        };
+        let converter = match (device_rate, config.resample) {
+            (Some(device_rate), Some(quality)) => {
+                let dir = |d: &Option<DirectionParams>| {
+                    d.as_ref().map(|d| (d.channels as usize, d.format))
+                };
+                Some(Converter::new(Plan {
+                    user_rate: config.sample_rate,
+                    device_rate,
+                    quality,
+                    user_block: block_frames,
+                    input: dir(&config.input),
+                    output: dir(&config.output),
+                })?)
+            }
+            _ => None,
+        };
+        let device_frame = |d: &Option<DirectionParams>, user: usize| match (d, &converter) {
+            (Some(d), Some(_)) => d.channels as usize * 4,
+            _ => user,
         };
         let frames = match &config.mode {
             Mode::Callback { cushion } if *cushion > MAX_CUSHION => {
@@ -256,28 +296,57 @@ impl Stream {
 
         let mut data = UserData::new(CallbackData {
             frame_bytes: FrameBytes {
-                input: in_frame,
-                output: out_frame,
+                input: device_frame(&config.input, in_frame),
+                output: device_frame(&config.output, out_frame),
             },
             ctx: RtContext {
                 signals: signals.clone(),
                 out_silence,
                 mode,
             },
+            converter,
         });
         let user_data = data.as_ptr();
         let handle = PaStreamHandle::open(OpenRequest {
             input: input.as_ref(),
             output: output.as_ref(),
-            sample_rate: config.sample_rate,
-            frames_per_buffer: config.block_size,
+            sample_rate: device_rate.unwrap_or(config.sample_rate),
+            // The device's own block size: the converter makes the blocks.
+            frames_per_buffer: if device_rate.is_some() {
+                0
+            } else {
+                config.block_size
+            },
             flags: config.flags,
             callback: audio_callback,
             finished: finished_callback,
             user_data,
             kind: &config.kind,
+        })
+        .map_err(|e| match config.resample {
+            // (With conversion on, no common rate worked: PortAudio's text.)
+            Some(_) => e,
+            None => rates::explain(
+                e,
+                config.input.as_ref(),
+                config.output.as_ref(),
+                config.sample_rate,
+            ),
         })?;
-        let info = handle.info();
+        let mut info = handle.info();
+        // SAFETY: the stream was opened but not started: PortAudio does not
+        // run the callback yet, so the audio context may be read.
+        if let Some(c) = unsafe { data.get_mut() }.converter.as_ref() {
+            // The program sees its own rate; the converter's delay is part
+            // of the latency.
+            info.sample_rate = c.user_rate();
+            if config.input.is_some() {
+                info.input_latency += c.input_delay();
+            }
+            if config.output.is_some() {
+                info.output_latency += c.output_delay();
+            }
+        }
         // SAFETY: the stream was opened but not started: PortAudio does not
         // run the callback yet, so the audio context may be touched.
         if let RtMode::Rings(r) = &mut unsafe { data.get_mut() }.ctx.mode {
@@ -368,7 +437,7 @@ impl Stream {
                 // SAFETY: PortAudio is not running the callback while the
                 // stream is stopped (checked just above, under the handle
                 // lock), so the audio context may be touched.
-                unsafe { data.get_mut() }.ctx.reset_for_start();
+                unsafe { data.get_mut() }.reset_for_start();
             }
             lock(&self.client).clear_inbound();
             self.signals.reset_for_start();
@@ -478,7 +547,7 @@ impl Stream {
             if let Some(data) = lock(&self.callback_data).as_mut() {
                 // SAFETY: Pa_AbortStream has returned, so the callback no
                 // longer runs; the handle lock keeps anyone from restarting.
-                unsafe { data.get_mut() }.ctx.discard_output();
+                unsafe { data.get_mut() }.discard_output();
             }
         }
         drop(guard);

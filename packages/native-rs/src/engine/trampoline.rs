@@ -3,6 +3,7 @@
 //! never unwinds into C: it aborts the stream and is reported instead.
 
 use super::render::{Block, Flow, RtContext};
+use super::resample::Converter;
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,8 +18,38 @@ pub struct FrameBytes {
 
 /// What `userData` points to.
 pub struct CallbackData {
+    /// The device's frames (float32 when a converter is present).
     pub frame_bytes: FrameBytes,
     pub ctx: RtContext,
+    /// Present when the device runs at another rate than the program.
+    pub converter: Option<Converter>,
+}
+
+impl CallbackData {
+    /// One callback: through the converter when there is one.
+    pub fn process(&mut self, block: Block<'_>) -> Flow {
+        match self.converter.as_mut() {
+            Some(c) => c.process(&mut self.ctx, block),
+            None => self.ctx.process(block),
+        }
+    }
+
+    /// [`RtContext::reset_for_start`], and the converter's state with it.
+    /// Same precondition: PortAudio is not running the callback.
+    pub fn reset_for_start(&mut self) {
+        self.ctx.reset_for_start();
+        if let Some(c) = self.converter.as_mut() {
+            c.reset();
+        }
+    }
+
+    /// [`RtContext::discard_output`], converter included; same precondition.
+    pub fn discard_output(&mut self) {
+        self.ctx.discard_output();
+        if let Some(c) = self.converter.as_mut() {
+            c.discard_output();
+        }
+    }
 }
 
 /// Owns the [`CallbackData`] handed to PortAudio as `userData`.
@@ -105,7 +136,7 @@ pub unsafe extern "C" fn audio_callback(
             // SAFETY: non-null pointer valid for the duration of the call.
             unsafe { *time_info }
         };
-        data.ctx.process(Block {
+        data.process(Block {
             input,
             output,
             frames,
@@ -113,6 +144,7 @@ pub unsafe extern "C" fn audio_callback(
             current_time: time.currentTime,
             output_dac_time: time.outputBufferDacTime,
             status: status as u32,
+            deadline: None,
         })
     }));
     match result {

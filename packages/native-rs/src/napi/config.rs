@@ -4,6 +4,7 @@
 
 use super::errors::to_js;
 use crate::engine::buffers::{PlaySource, RecSink};
+use crate::engine::resample::Quality;
 use crate::engine::stream::{Config, Mode};
 use crate::pa::params::{DirectionParams, HostSettings, SampleFormat};
 use crate::pa::Error;
@@ -62,6 +63,9 @@ pub struct StreamConfigJs {
     pub rec: Option<RecJs>,
     /// "Stream", "InputStream", "OutputStream", "RawStream", … for messages.
     pub kind: String,
+    /// Quality of the sample-rate conversion ("low", "medium", "high",
+    /// "best"); absent: no conversion (`resample: false`).
+    pub resample: Option<String>,
 }
 
 fn range(msg: String) -> napi::Error {
@@ -122,6 +126,12 @@ pub fn stream_config(
             c.sample_rate
         )));
     }
+    let resample = c
+        .resample
+        .as_deref()
+        .map(Quality::parse)
+        .transpose()
+        .map_err(to_js)?;
     let mut pinned: Vec<Box<dyn Any + Send>> = Vec::new();
     let mode = match c.mode.as_str() {
         "callback" => Mode::Callback {
@@ -212,6 +222,7 @@ pub fn stream_config(
             mode,
             kind: c.kind,
             owner,
+            resample,
         },
         pinned,
     ))

@@ -23,6 +23,8 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod resample;
+mod resample_bench;
 mod waiting;
 
 const CONTINUE: c_int = sys::paContinue;
@@ -63,6 +65,7 @@ impl Rig {
                 out_silence,
                 mode,
             },
+            converter: None,
         });
         Rig {
             user_data: data.as_ptr(),
