@@ -6,6 +6,8 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { ensureJack, stopOwnJackd } from './jack-lifecycle.js';
+import { markRunOwnedJackd, runOwnedJackd } from './leases.js';
+import { isAlive } from './proc.js';
 import { resolveOptions, type TestbedOptions } from './options.js';
 import type { JackInfo } from './types.js';
 
@@ -92,8 +94,11 @@ export async function removeAlsaPcm(name: string, opts: AlsaPcmOptions = {}): Pr
  * Starts a JACK dummy server (or keeps the matching one the testbed started
  * in `dir`) without touching the ALSA configuration or `process.env`:
  * for a second server next to the testbed's, or to start one again after
- * {@link stopJackServer}. Programs use it when `JACK_DEFAULT_SERVER` names
- * it at their next PortAudio initialization (or refresh).
+ * {@link stopJackServer} (a test run's own server stays the run's, stopped
+ * by its teardown). Programs use it when `JACK_DEFAULT_SERVER` names it at
+ * their next PortAudio initialization (or refresh). One process can use only
+ * one JACK server (libjack's limit): do not change `JACK_DEFAULT_SERVER` in
+ * a process that has used JACK.
  *
  * @param opts - `dir` (its state and log; use one per server), `serverName`
  *   (use a private one), `jackPeriod`, `jackRate`.
@@ -101,7 +106,14 @@ export async function removeAlsaPcm(name: string, opts: AlsaPcmOptions = {}): Pr
 export async function startJackServer(opts: TestbedOptions = {}): Promise<JackInfo> {
   const o = resolveOptions({ ...opts, jack: true });
   await mkdir(o.dir, { recursive: true });
-  return ensureJack(o);
+  const marked = await runOwnedJackd(o.dir);
+  const info = await ensureJack(o);
+  // A test run's own server, stopped and started again by the run, is
+  // still the run's: its teardown stops it.
+  if (marked !== undefined && !isAlive(marked) && info.startedNow && info.pid !== undefined) {
+    await markRunOwnedJackd(o.dir, info.pid);
+  }
+  return info;
 }
 
 /**

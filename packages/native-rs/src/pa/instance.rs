@@ -116,12 +116,6 @@ impl Instance {
         known
     }
 
-    fn jack_server_serving(&self) -> bool {
-        locked(&self.jack_server)
-            .as_ref()
-            .is_some_and(ServerSocket::serving)
-    }
-
     /// Records that its JACK client answered at `at` (see `jack_graph`).
     pub fn alive(&self, at: Instant) {
         let mut alive_at = locked(&self.alive_at);
@@ -166,14 +160,24 @@ impl Instance {
     /// few JACK periods). Any failure to open counts as dead: taking a live
     /// client for dead only leaks, the other way round aborts the process.
     /// Remembers a dead client.
+    ///
+    /// When the server the client connected to is known by its socket
+    /// (`jack_server`), that decides without a probe: a socket that no longer
+    /// listens (the server was killed or stopped) or was replaced (it was
+    /// restarted) means the client is dead. Probing a dead client is not
+    /// harmless once the process has another, live JACK client (a newer
+    /// instance's, after a refresh): libjack's process-wide state then
+    /// belongs to the new connection, and the dead client's port
+    /// registration crashed the process (seen: SIGSEGV).
     pub fn jack_client_alive(&self) -> bool {
         if self.jack_dead() {
             return false;
         }
-        if self.jack_server_serving() {
-            return true;
-        }
-        let alive = probe(self.pa, |at| self.alive(at));
+        let alive = match locked(&self.jack_server).as_ref().map(ServerSocket::serving) {
+            Some(serving) => serving,
+            // Not known by its socket: only a probe can tell.
+            None => probe(self.pa, |at| self.alive(at)),
+        };
         if !alive {
             self.jack_dead.store(true, Ordering::Release);
             self.unterminable.store(true, Ordering::Release);
