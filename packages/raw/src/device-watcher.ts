@@ -102,7 +102,8 @@ export class DeviceWatcher extends EventEmitter<DeviceWatcherEvents> implements 
   /**
    * Refreshes the device list now and reports what changed since the last
    * look, as a notification would. Where the platform has no notifications
-   * (see docs/reliability.md), call it when you want to know.
+   * (see docs/reliability.md), call it when you want to know. Works on a
+   * closed watcher too (closing only stops the notifications).
    *
    * @returns The changes found (also emitted).
    */
@@ -154,13 +155,15 @@ export class DeviceWatcher extends EventEmitter<DeviceWatcherEvents> implements 
   }
 
   async #refreshNow(cause: DeviceChangeCause): Promise<DeviceChangeEvent[]> {
+    // Notifications stop with close(); check() works on.
+    const stopped = (): boolean => this.#closed && cause !== 'check';
     let next = await this.#look();
     // A JACK server's socket appears a moment before it takes clients.
-    for (let i = 0; cause === 'jack' && i < JACK_RETRIES && !this.#closed && _jackMissing(next); i++) {
+    for (let i = 0; cause === 'jack' && i < JACK_RETRIES && !stopped() && _jackMissing(next); i++) {
       await new Promise((resolve) => setTimeout(resolve, JACK_RETRY_MS));
       next = await this.#look();
     }
-    if (this.#closed) return [];
+    if (stopped()) return [];
     const events = diffDevices(this.#last, next).map((c) => ({ ...c, devices: next.list, cause }));
     this.#last = next;
     for (const event of events) {
