@@ -90,7 +90,7 @@ impl PaStreamHandle {
                 Error::PortAudio {
                     text: format!(
                         "{text} (the JACK server this process was using went away; once it runs \
-                     again, call reinitialize() to connect to it)"
+                     again, call refreshDevices() or reinitialize() to connect to it)"
                     ),
                     code,
                     host,
