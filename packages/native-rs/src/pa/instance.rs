@@ -173,7 +173,10 @@ impl Instance {
         if self.jack_dead() {
             return false;
         }
-        let alive = match locked(&self.jack_server).as_ref().map(ServerSocket::serving) {
+        let serving = locked(&self.jack_server)
+            .as_ref()
+            .map(ServerSocket::serving);
+        let alive = match serving {
             Some(serving) => serving,
             // Not known by its socket: only a probe can tell.
             None => probe(self.pa, |at| self.alive(at)),
