@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addAlsaPcm, removeAlsaPcm } from '@sounddevice/testbed';
-import { type DeviceChangeEvent, queryDevices, refreshDevices, watchDevices } from '../src/index.js';
+import { type DeviceChangeEvent, RawOutputStream, _native, queryDevices, refreshDevices, watchDevices } from '../src/index.js';
 import { within } from './helpers.js';
 
 describe('bad input', () => {
@@ -74,5 +74,21 @@ describe('watchDevices', () => {
       await removeAlsaPcm('vrefresh');
     }
     expect(queryDevices({ refresh: true }).some((d) => d.name === 'vrefresh')).toBe(false);
+  });
+});
+
+describe('refreshes racing with streams', () => {
+  it('a refresh on the thread pool while streams open, play and close on the main thread breaks none of them', async () => {
+    for (let i = 0; i < 40; i++) {
+      const refreshing = refreshDevices(); // runs on libuv's thread pool meanwhile
+      const s = new RawOutputStream({ device: 'vnull', channels: 2, dtype: 'int16' });
+      s.start();
+      expect(await s.write(new Uint8Array(4 * 512))).toBe(false);
+      await refreshing;
+      await s.close();
+    }
+    await refreshDevices();
+    expect(_native().instanceCounts().retired).toBe(0);
+    expect(_native().instanceCounts().copies).toBeLessThanOrEqual(2);
   });
 });

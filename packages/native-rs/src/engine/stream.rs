@@ -347,7 +347,7 @@ impl Stream {
         });
         let weak: std::sync::Weak<dyn OpenStream> =
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
-        register_stream(weak, instance);
+        register_stream(weak);
         Ok(stream)
     }
 
@@ -793,9 +793,6 @@ impl Stream {
 impl OpenStream for Stream {
     fn is_active(&self) -> bool {
         Stream::is_active(self).unwrap_or(false)
-    }
-    fn is_open(&self) -> bool {
-        !self.is_closed()
     }
     fn close_now(&self) {
         self.close();

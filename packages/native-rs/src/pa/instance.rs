@@ -21,7 +21,7 @@ use super::silence::silenced;
 use portaudio_sys as sys;
 use std::os::raw::{c_int, c_ulong, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -42,6 +42,9 @@ pub struct Instance {
     jack_server: Mutex<Option<ServerSocket>>,
     /// When its JACK client last proved alive (`jack_graph`).
     alive_at: Mutex<Option<Instant>>,
+    /// Streams open on it, and opens under way ([`Instance::lease`]): while
+    /// any, it must not be terminated.
+    streams: AtomicUsize,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -59,7 +62,21 @@ impl Instance {
             unterminable: AtomicBool::new(false),
             jack_server: Mutex::new(None),
             alive_at: Mutex::new(None),
+            streams: AtomicUsize::new(0),
         }))
+    }
+
+    /// Counts a stream about to be opened on this instance; taken while the
+    /// instance is handed out (under `pa::library`'s lock), so that no
+    /// refresh terminates it between that and `Pa_OpenStream`.
+    pub fn lease(&'static self) -> StreamLease {
+        self.streams.fetch_add(1, Ordering::AcqRel);
+        StreamLease { instance: self }
+    }
+
+    /// True while a stream is open on it (or being opened).
+    pub fn has_streams(&self) -> bool {
+        self.streams.load(Ordering::Acquire) > 0
     }
 
     /// `Pa_Initialize`, remembering which JACK server its client connected to.
@@ -186,6 +203,27 @@ impl Instance {
             self.unterminable.store(true, Ordering::Release);
         }
         alive
+    }
+}
+
+/// One stream's claim on an instance: dropped when the stream is closed
+/// (or its opening failed). A stream given up without closing (a lost JACK
+/// stream) is forgotten with its claim, so that instance is never
+/// terminated (it could not be anyway).
+pub struct StreamLease {
+    instance: &'static Instance,
+}
+
+impl StreamLease {
+    /// The instance claimed.
+    pub fn instance(&self) -> &'static Instance {
+        self.instance
+    }
+}
+
+impl Drop for StreamLease {
+    fn drop(&mut self) {
+        self.instance.streams.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

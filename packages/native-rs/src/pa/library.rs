@@ -12,8 +12,8 @@
 //! copy kept from before, else a fresh copy of the library file. New
 //! streams and every query use the current instance only, so device indices
 //! always mean the latest list. A retired instance is terminated once its
-//! last stream is closed (checked at the next open, refresh or query of the
-//! stream count) and kept for reuse, so a program alternating between
+//! last stream is closed (checked at the next refresh, termination or query
+//! of the stream count) and kept for reuse, so a program alternating between
 //! "stream open" and "refresh" uses two copies, not one per refresh.
 //!
 //! PortAudio is global per process while the addon is loaded once per
@@ -54,7 +54,7 @@
 //! microseconds instead of the probe's tens of milliseconds).
 
 use super::error::{Error, Result};
-use super::instance::Instance;
+use super::instance::{Instance, StreamLease};
 use portaudio_sys as sys;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
@@ -66,17 +66,10 @@ pub use super::instance::is_jack_device;
 pub trait OpenStream: Send + Sync {
     /// True while the stream is running (started and not yet finished).
     fn is_active(&self) -> bool;
-    /// True until the stream is closed (or given up).
-    fn is_open(&self) -> bool;
     /// Stops (aborts) the stream if needed and closes it; idempotent.
     fn close_now(&self);
     /// The environment (JS thread) that opened the stream.
     fn owner(&self) -> u64;
-}
-
-struct Registered {
-    stream: Weak<dyn OpenStream>,
-    instance: &'static Instance,
 }
 
 struct State {
@@ -93,7 +86,7 @@ struct State {
     original_taken: bool,
     /// Live JS environments using the addon; the last one out terminates.
     environments: usize,
-    streams: Vec<Registered>,
+    streams: Vec<Weak<dyn OpenStream>>,
     /// Fresh copies loaded so far (names their temporary files).
     copies: u32,
 }
@@ -199,14 +192,16 @@ fn initialize_locked(st: &mut State) -> Result<&'static Instance> {
     Ok(instance)
 }
 
-/// The current instance, initialized. New streams open on it.
-pub fn current() -> Result<&'static Instance> {
-    initialize_locked(&mut state())
+/// The current instance, initialized, claimed for a stream about to be
+/// opened on it (see [`StreamLease`]).
+pub fn lease_current() -> Result<StreamLease> {
+    let mut st = state();
+    initialize_locked(&mut st).map(Instance::lease)
 }
 
 /// The library, initialized. Every query and stream goes through this.
 pub fn initialized() -> Result<&'static sys::PortAudio> {
-    current().map(|i| i.pa)
+    initialize_locked(&mut state()).map(|i| i.pa)
 }
 
 /// Terminates `instance` (initialized, streams closed) and keeps it for
@@ -231,18 +226,11 @@ fn terminate_locked(st: &mut State) {
     }
 }
 
-fn has_open_streams(st: &State, instance: &'static Instance) -> bool {
-    st.streams
-        .iter()
-        .any(|r| ptr::eq(r.instance, instance) && r.stream.upgrade().is_some_and(|s| s.is_open()))
-}
-
 /// Terminates the retired instances whose last stream was closed.
 fn collect_retired(st: &mut State) {
-    st.streams.retain(|r| r.stream.strong_count() > 0);
     let retired = std::mem::take(&mut st.retired);
     for instance in retired {
-        if has_open_streams(st, instance) {
+        if instance.has_streams() {
             st.retired.push(instance);
         } else {
             retire_for_good(st, instance);
@@ -296,19 +284,16 @@ fn copy_library(
     Err("not supported on this platform".into())
 }
 
-/// Registers a stream opened on `instance` so that terminate/refresh know it.
-pub fn register_stream(stream: Weak<dyn OpenStream>, instance: &'static Instance) {
+/// Registers an open stream so that terminate/reinitialize can close it.
+pub fn register_stream(stream: Weak<dyn OpenStream>) {
     let mut st = state();
-    st.streams.retain(|r| r.stream.strong_count() > 0);
-    st.streams.push(Registered { stream, instance });
+    st.streams.retain(|w| w.strong_count() > 0);
+    st.streams.push(stream);
 }
 
 fn live_streams(st: &mut State) -> Vec<Arc<dyn OpenStream>> {
-    st.streams.retain(|r| r.stream.strong_count() > 0);
-    st.streams
-        .iter()
-        .filter_map(|r| r.stream.upgrade())
-        .collect()
+    st.streams.retain(|w| w.strong_count() > 0);
+    st.streams.iter().filter_map(Weak::upgrade).collect()
 }
 
 /// Closes every open stream (refusing while one is active unless
@@ -352,7 +337,7 @@ pub fn refresh() -> Result<()> {
     let mut st = state();
     collect_retired(&mut st);
     match st.current {
-        Some(instance) if st.initialized && has_open_streams(&st, instance) => {
+        Some(instance) if st.initialized && instance.has_streams() => {
             st.retired.push(instance);
             st.current = None;
             st.initialized = false;
@@ -403,6 +388,7 @@ pub fn is_initialized() -> bool {
 pub fn live_stream_count() -> usize {
     let mut st = state();
     collect_retired(&mut st);
+    st.streams.retain(|w| w.strong_count() > 0);
     st.streams.len()
 }
 

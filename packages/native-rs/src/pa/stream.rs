@@ -1,9 +1,9 @@
 //! RAII handle of an open `PaStream`.
 
 use super::error::{check, Error, Result};
-use super::instance::Instance;
+use super::instance::{Instance, StreamLease};
 use super::jack_graph;
-use super::library::{current, is_jack_device, serialized};
+use super::library::{is_jack_device, lease_current, serialized};
 use super::params::Prepared;
 use portaudio_sys as sys;
 use std::os::raw::{c_ulong, c_void};
@@ -25,7 +25,9 @@ pub struct StreamInfo {
 pub struct PaStreamHandle {
     ptr: *mut sys::PaStream,
     pa: &'static sys::PortAudio,
-    /// The PortAudio instance it was opened on (`pa::instance`).
+    /// The PortAudio instance it was opened on (`pa::instance`), claimed
+    /// until the stream is closed.
+    _lease: StreamLease,
     instance: &'static Instance,
     /// A device of the stream belongs to the JACK host API.
     uses_jack: bool,
@@ -54,7 +56,10 @@ pub struct OpenRequest<'a> {
 
 impl PaStreamHandle {
     pub fn open(req: OpenRequest<'_>) -> Result<Self> {
-        let instance = current()?;
+        // Claimed before opening: a refresh meanwhile retires the instance
+        // instead of terminating it under the new stream.
+        let lease = lease_current()?;
+        let instance = lease.instance();
         let pa = instance.pa;
         let mut ptr: *mut sys::PaStream = ptr::null_mut();
         let ip = req.input.map_or(ptr::null(), |p| &p.raw as *const _);
@@ -101,6 +106,7 @@ impl PaStreamHandle {
         let mut handle = PaStreamHandle {
             ptr,
             pa,
+            _lease: lease,
             instance,
             uses_jack,
             settle: Duration::ZERO,
