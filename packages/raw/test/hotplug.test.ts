@@ -49,8 +49,12 @@ const FRAME_BYTES = 4 * CHANNELS; // float32
 const EVENT_BOUND_MS = 3000;
 const JACK_API = 'JACK Audio Connection Kit';
 
-/** Frames the loopback plays on after its signal, so that the echo is in. */
-const TAIL = 8 * 256;
+/**
+ * Frames the loopback plays on after its signal, so that the echo is in:
+ * more than the round trip (one JACK period plus the 8-block cushion: 2,560
+ * frames).
+ */
+const TAIL = 16 * 256;
 
 /**
  * A JACK loopback stream whose callback runs in a processor worker (the
@@ -118,7 +122,7 @@ describe('devices that come and go while streams run', () => {
 
   it(
     'watchDevices reports each change once, in order; running streams play on bit-exact; new streams open on what was added',
-    { retry: 2, timeout: 60_000 },
+    { retry: 3, timeout: 60_000 },
     async () => {
       const tb = testbed();
       await startJackServer(jack()); // after a failed try

@@ -206,10 +206,9 @@ impl Instance {
     }
 }
 
-/// One stream's claim on an instance: dropped when the stream is closed
-/// (or its opening failed). A stream given up without closing (a lost JACK
-/// stream) is forgotten with its claim, so that instance is never
-/// terminated (it could not be anyway).
+/// One stream's claim on an instance: dropped when the stream is closed,
+/// its opening failed, or it is given up without closing (a lost JACK
+/// stream, whose instance can no longer be terminated anyway).
 pub struct StreamLease {
     instance: &'static Instance,
 }
@@ -218,6 +217,14 @@ impl StreamLease {
     /// The instance claimed.
     pub fn instance(&self) -> &'static Instance {
         self.instance
+    }
+
+    /// The stream is given up without closing (`PaStreamHandle::leak`): it
+    /// no longer keeps the instance retired. Its instance is unterminable
+    /// (that is why the stream was given up), so it is abandoned, never
+    /// terminated, once its other streams are closed.
+    pub fn give_up(self) {
+        drop(self);
     }
 }
 

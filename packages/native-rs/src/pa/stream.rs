@@ -27,7 +27,8 @@ pub struct PaStreamHandle {
     pa: &'static sys::PortAudio,
     /// The PortAudio instance it was opened on (`pa::instance`), claimed
     /// until the stream is closed.
-    _lease: StreamLease,
+    /// None once given up (`leak`).
+    lease: Option<StreamLease>,
     instance: &'static Instance,
     /// A device of the stream belongs to the JACK host API.
     uses_jack: bool,
@@ -106,7 +107,7 @@ impl PaStreamHandle {
         let mut handle = PaStreamHandle {
             ptr,
             pa,
-            _lease: lease,
+            lease: Some(lease),
             instance,
             uses_jack,
             settle: Duration::ZERO,
@@ -215,9 +216,13 @@ impl PaStreamHandle {
     /// can no longer close (its JACK server went away, see
     /// `pa::library`), closing would abort the process or block for 10
     /// minutes. PortAudio keeps its (dead) stream; the instance it belongs to
-    /// is never terminated. The caller must also keep the callback's user
+    /// is never terminated (it is abandoned once its other streams close). The caller must also keep the callback's user
     /// data alive forever.
-    pub fn leak(self) {
+    pub fn leak(mut self) {
+        // The stream no longer keeps its instance retired.
+        if let Some(lease) = self.lease.take() {
+            lease.give_up();
+        }
         std::mem::forget(self);
     }
 
