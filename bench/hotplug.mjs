@@ -49,7 +49,32 @@ try {
   }
   rows.push(['refreshDevices(), a JACK stream running', stats(busy)]);
 
-  // 3. watchDevices(): ALSA configuration changed -> event (default settleMs 100, and 0).
+  // 3. Underflows of a running JACK processor stream (cushion 8 blocks, as
+  // the hotplug test), 2 s each, alternately with a refresh every 200 ms and
+  // without: does a refresh cost a running stream anything?
+  const processor = new URL('./hotplug-processor.mjs', import.meta.url).pathname;
+  const flags = { none: [], refresh: [] };
+  for (let i = 0; i < Math.min(reps, 10); i++) {
+    for (const mode of ['none', 'refresh']) {
+      const control = new SharedArrayBuffer(8);
+      const s = new sd.RawOutputStream({ device: 'system', channels: 2, dtype: 'float32', blockSize: 256, cushion: 8, processor, processorData: { control } });
+      await s.ready;
+      s.start();
+      await delay(300);
+      const ctl = new Int32Array(control);
+      const before = Atomics.load(ctl, 0);
+      for (const until = performance.now() + 2000; performance.now() < until; ) {
+        if (mode === 'refresh') await sd.refreshDevices();
+        await delay(200);
+      }
+      flags[mode].push(Atomics.load(ctl, 0) - before);
+      await s.close();
+    }
+  }
+  rows.push(['underflows of a running processor stream per 2 s, no refresh', stats(flags.none)]);
+  rows.push(['underflows of a running processor stream per 2 s, a refresh every 200 ms', stats(flags.refresh)]);
+
+  // 4. watchDevices(): ALSA configuration changed -> event (default settleMs 100, and 0).
   for (const settleMs of [100, 0]) {
     const watcher = sd.watchDevices({ settleMs });
     const lat = [];
@@ -67,7 +92,7 @@ try {
     rows.push([`watchDevices(), ALSA config changed -> event (settleMs ${settleMs})`, stats(lat)]);
   }
 
-  // 4. watchDevices(): JACK server stopped / started -> event (from the call's return).
+  // 5. watchDevices(): JACK server stopped / started -> event (from the call's return).
   const watcher = sd.watchDevices({ settleMs: 50 });
   const stop = [];
   const start = [];
@@ -91,6 +116,6 @@ try {
 }
 
 console.log(`\nDevices that come and go: ${reps} repetitions, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}\n`);
-console.log('| measure | median ms | p90 ms | max ms |');
+console.log('| measure | median | p90 | max |');
 console.log('|---|---|---|---|');
 for (const [name, s] of rows) console.log(`| ${name} | ${s} |`);

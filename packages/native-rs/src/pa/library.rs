@@ -14,7 +14,12 @@
 //! always mean the latest list. A retired instance is terminated once its
 //! last stream is closed (checked at the next refresh, termination or query
 //! of the stream count) and kept for reuse, so a program alternating between
-//! "stream open" and "refresh" uses two copies, not one per refresh.
+//! "stream open" and "refresh" uses two copies, not one per refresh. A
+//! stream claims its instance from before `Pa_OpenStream` until it is
+//! closed (`instance::StreamLease`), so a refresh on another thread never
+//! terminates an instance under a stream being opened. An unterminable
+//! retired instance (its JACK server went away) is abandoned instead, once
+//! its streams are closed or given up.
 //!
 //! PortAudio is global per process while the addon is loaded once per
 //! `worker_threads` environment, so the state lives in one `Mutex` here; it is
