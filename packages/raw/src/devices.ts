@@ -84,6 +84,9 @@ export function resolveDevice(device: DeviceSpec | undefined, kind: DeviceKind):
  *   one line per device with `>`/`<`/`*` marking the default input/output.
  * - `device` (index or name substrings): that device's {@link DeviceInfo}.
  * - Only `kind` (`'input'` or `'output'`): the default device of that kind.
+ * - `{ refresh: true }`: enumerate the devices again first (see
+ *   {@link QueryDevicesOptions}; {@link refreshDevices} does it off the
+ *   main thread), then every device.
  *
  * @param device - Device index or space-separated name substrings.
  * @param kind - `'input'` or `'output'`: only devices with channels of that
@@ -95,18 +98,18 @@ export function resolveDevice(device: DeviceSpec | undefined, kind: DeviceKind):
  *   has no channels of `kind`.
  */
 export function queryDevices(): DeviceList;
+export function queryDevices(options: QueryDevicesOptions): DeviceList;
 export function queryDevices(device: DeviceSpec | undefined, kind?: DeviceKind): DeviceInfo;
-export function queryDevices(device?: DeviceSpec, kind?: DeviceKind): DeviceList | DeviceInfo {
+export function queryDevices(device?: DeviceSpec | QueryDevicesOptions, kind?: DeviceKind): DeviceList | DeviceInfo {
+  if (_isOptions(device)) {
+    if (kind !== undefined) throw new TypeError('queryDevices(options) takes no kind; use queryDevices(device, kind)');
+    if (_checkRefresh(device.refresh)) callNative((n) => n.refreshDevicesSync());
+    return _deviceList();
+  }
   if (kind !== undefined) checkOneOf(kind, ['input', 'output'], 'kind');
+  if ((device === undefined || device === null) && kind === undefined) return _deviceList();
   const devices = _devices();
   const hostApis = _hostApis();
-  if ((device === undefined || device === null) && kind === undefined) {
-    const [input, output] = [
-      _safeDefault('input', devices, hostApis),
-      _safeDefault('output', devices, hostApis),
-    ];
-    return DeviceList.create(devices, { hostApis, defaultInput: input, defaultOutput: output });
-  }
   const index =
     device === undefined || device === null
       ? _defaultDeviceIndex(kind!, devices, hostApis)
@@ -119,6 +122,62 @@ export function queryDevices(device?: DeviceSpec, kind?: DeviceKind): DeviceList
     throw new RangeError(`Not an ${kind} device: '${info.name}' (device ${index} has no ${kind} channels)`);
   }
   return info;
+}
+
+/** Options of `queryDevices(options)`. */
+export interface QueryDevicesOptions {
+  /**
+   * Enumerate the devices again first, so that devices added or removed
+   * since PortAudio was initialized (or last refreshed) are seen. Running
+   * streams are not stopped, paused or touched: they keep running on the
+   * PortAudio instance they were opened with, while new streams and queries
+   * use the fresh one. Device indices then refer to the new list. Blocks the
+   * calling thread for PortAudio's initialization (tens of milliseconds;
+   * more with a JACK server): prefer {@link refreshDevices} on a thread whose
+   * event loop drives audio callbacks. Default `false`.
+   */
+  refresh?: boolean;
+}
+
+function _isOptions(value: unknown): value is QueryDevicesOptions {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function _checkRefresh(refresh: unknown): boolean {
+  if (refresh === undefined) return false;
+  if (typeof refresh !== 'boolean') throw new TypeError(`refresh must be a boolean, got ${describe(refresh)}`);
+  return refresh;
+}
+
+/** Every device, with the default input/output marked. */
+function _deviceList(): DeviceList {
+  const devices = _devices();
+  const hostApis = _hostApis();
+  const [input, output] = [_safeDefault('input', devices, hostApis), _safeDefault('output', devices, hostApis)];
+  return DeviceList.create(devices, { hostApis, defaultInput: input, defaultOutput: output });
+}
+
+/**
+ * Enumerate the devices again and return the new list, without stopping or
+ * touching any running stream; the work runs off the main thread, so
+ * callbacks on this thread's event loop keep their timing.
+ *
+ * PortAudio 19 lists devices only when it initializes. While streams are
+ * open, a second, independent PortAudio instance (a copy of the library)
+ * takes over for new streams and queries; the open streams keep running on
+ * theirs, which is shut down once its last stream is closed. After a
+ * refresh, device indices (in `queryDevices()`, `defaults.device` and stream
+ * options) refer to the new list; a device keeps its name and host API, so
+ * name devices by those to follow them across refreshes. A stream's
+ * `device` keeps the index it was opened with.
+ *
+ * @returns The current {@link DeviceList} (as `queryDevices()` now returns it).
+ * @throws PortAudioError (the promise rejects) if PortAudio cannot be loaded
+ *   or initialized.
+ */
+export async function refreshDevices(): Promise<DeviceList> {
+  await callNative((n) => n.refreshDevices());
+  return _deviceList();
 }
 
 function _safeDefault(kind: DeviceKind, devices: DeviceInfo[], hostApis: HostApiInfo[]): number {

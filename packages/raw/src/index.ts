@@ -33,7 +33,10 @@ export {
   sampleSize,
 } from '@sounddevice/core';
 export { getPortAudioLibraryPath, getPortAudioVersion, initialize, reinitialize, sleep, terminate, type ReinitializeOptions } from './library.js';
-export { queryDevices, queryHostApis } from './devices.js';
+export { queryDevices, queryHostApis, refreshDevices, type QueryDevicesOptions } from './devices.js';
+export { watchDevices, DeviceWatcher, type WatchDevicesOptions, type DeviceChangeEvent, type DeviceWatcherEvents } from './device-watcher.js';
+export type { DeviceChange } from './device-changes.js';
+export type { DeviceChangeCause } from './device-sources.js';
 export { checkInputSettings, checkOutputSettings, type CheckSettingsOptions } from './check-settings.js';
 export type { DuplexCallback, InputCallback, OutputCallback } from './callback-types.js';
 export type { CallbackTime, DirectionOptions, StreamOptionsBase } from './stream-options.js';

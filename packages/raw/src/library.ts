@@ -53,7 +53,8 @@ export interface ReinitializeOptions {
  * it now and then while no stream is open).
  *
  * All open streams are closed. If one of them is still active this throws
- * instead, unless `stopStreams` is true.
+ * instead, unless `stopStreams` is true. To see new devices without closing
+ * anything, use `refreshDevices()` instead.
  *
  * After a JACK server this process used went away (killed, crashed or
  * stopped, even if it runs again now), PortAudio 19.6 cannot be terminated

@@ -43,7 +43,7 @@ describe('a missing PortAudio library', () => {
     expect(r.esmExports).toBe(true);
     expect(r.cjsExports).toBe(true);
     expect(r.defaultsWork).toBe(true);
-    for (const call of ['getPortAudioVersion', 'queryDevices', 'queryHostApis', 'checkOutputSettings', 'RawOutputStream']) {
+    for (const call of ['getPortAudioVersion', 'queryDevices', 'queryHostApis', 'checkOutputSettings', 'RawOutputStream', 'refreshSync', 'refreshDevices', 'watchDevices']) {
       const result = r[call] as { threw: boolean; name: string; portAudioError: boolean; message: string };
       expect(result.threw, call).toBe(true);
       expect(result.name, call).toBe('PortAudioError');

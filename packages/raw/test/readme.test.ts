@@ -47,4 +47,10 @@ describe('README snippets', () => {
     const [code] = snippets('Blocking read/write on bytes');
     await runSnippet(code!);
   });
+
+  it('"Devices that come and go" refreshes under a running stream and watches until the signal aborts', async () => {
+    const [code] = snippets('Devices that come and go');
+    const { stdout } = await runSnippet(code!);
+    expect(stdout).toContain('vnull, ALSA');
+  });
 });

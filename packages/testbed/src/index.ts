@@ -5,6 +5,7 @@ export { startTestbed, stopTestbed, restartJack, testbedStatus } from './testbed
 export { ensureInstalled, missingRequirements, APT_PACKAGES } from './install.js';
 export { testbedEnv, type TestbedEnv } from './env.js';
 export { alsaConfigText } from './alsa-config.js';
+export { addAlsaPcm, removeAlsaPcm, startJackServer, stopJackServer, type AlsaPcmOptions } from './hotplug.js';
 export { jackLogMark, jackXrunsSince, type HasTestbedDir } from './jack-log.js';
 export { writeInFile, readOutFile, clearOutFile, type HasInFile, type HasOutFile } from './files.js';
 export {

@@ -15,7 +15,7 @@ use super::signals::{self, Signals};
 use super::trampoline::{audio_callback, finished_callback, CallbackData, FrameBytes, UserData};
 use super::waiting::Pacing;
 use crate::pa::error::{Error, Result};
-use crate::pa::jack_graph;
+use crate::pa::instance::Instance;
 use crate::pa::library::{self, register_stream, OpenStream};
 use crate::pa::pacing::{self as device_pacing, Direction};
 use crate::pa::params::{DirectionParams, SampleFormat};
@@ -88,6 +88,9 @@ pub struct Stream {
     owner: u64,
     /// A device of the stream belongs to the JACK host API.
     uses_jack: bool,
+    /// The PortAudio instance the stream runs on (`pa::instance`); None
+    /// only for the engine's tests without PortAudio.
+    instance: Option<&'static Instance>,
     /// `stop()`/`abort()` was called after the stream was lost (for `stopped`).
     halted: AtomicBool,
     /// `close()` has begun (waiters woken by the stop it causes say "closed").
@@ -354,6 +357,7 @@ impl Stream {
                 .set_latency(info.input_latency.max(info.output_latency), block_frames);
         }
         let uses_jack = handle.uses_jack();
+        let instance = handle.instance();
         let handle = Arc::new(Mutex::new(Some(handle)));
 
         let pump = match notify {
@@ -378,7 +382,7 @@ impl Stream {
                         let guard = probed.try_lock().ok()?;
                         guard.as_ref()?.is_active().ok()
                     }),
-                    on_lost: Box::new(move || library::stream_lost(uses_jack)),
+                    on_lost: Box::new(move || instance.stream_lost(uses_jack)),
                 };
                 Some(
                     pump::spawn(signals.clone(), pump_blocks, n, Some(watchdog)).map_err(|e| {
@@ -406,6 +410,7 @@ impl Stream {
             is_callback,
             owner: config.owner,
             uses_jack,
+            instance: Some(instance),
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
         });
@@ -413,6 +418,11 @@ impl Stream {
             Arc::downgrade(&(stream.clone() as Arc<dyn OpenStream>));
         register_stream(weak);
         Ok(stream)
+    }
+
+    /// The JACK client of the stream's PortAudio instance is known dead.
+    fn jack_dead(&self) -> bool {
+        self.instance.is_some_and(Instance::jack_dead)
     }
 
     fn with_handle<T>(&self, f: impl FnOnce(&PaStreamHandle) -> Result<T>) -> Result<T> {
@@ -429,7 +439,7 @@ impl Stream {
     pub fn start(&self) -> Result<()> {
         let guard = lock(&self.handle);
         let handle = guard.as_ref().ok_or_else(closed_error)?;
-        if self.is_lost() || (self.uses_jack && library::jack_dead()) {
+        if self.is_lost() || (self.uses_jack && self.jack_dead()) {
             return Err(lost_error("Error starting stream"));
         }
         if handle.is_stopped()? {
@@ -609,7 +619,9 @@ impl Stream {
             std::thread::sleep(Duration::from_millis(2));
         }
         if sig.declare_host_lost() {
-            library::stream_lost(self.uses_jack);
+            if let Some(i) = self.instance {
+                i.stream_lost(self.uses_jack);
+            }
         }
         true
     }
@@ -623,7 +635,9 @@ impl Stream {
         if self.uses_jack && self.signals.finish_count.load(Ordering::Acquire) != finishes {
             let at = self.signals.finished_at.load(Ordering::Acquire);
             if let Some(at) = signals::instant_of(at) {
-                jack_graph::alive(at);
+                if let Some(i) = self.instance {
+                    i.alive(at);
+                }
             }
         }
         r
@@ -642,7 +656,7 @@ impl Stream {
         if !h.uses_jack() {
             return false;
         }
-        if library::jack_dead() {
+        if self.jack_dead() {
             return true;
         }
         if self.signals.running.load(Ordering::Acquire) && h.is_active().unwrap_or(false) {
@@ -653,10 +667,10 @@ impl Stream {
         // Probing again would register and unregister a port for nothing;
         // the server dying in between is as (un)likely as right after a
         // probe, since closing waits that long anyway (`pa::jack_graph`).
-        if jack_graph::alive_within(h.settle_time()) {
+        if h.instance().alive_within(h.settle_time()) {
             return false;
         }
-        !library::jack_client_alive(h.library())
+        !h.instance().jack_client_alive()
     }
 
     pub fn time(&self) -> Result<f64> {
@@ -838,6 +852,7 @@ impl Stream {
             is_callback: false,
             owner: 0,
             uses_jack: false,
+            instance: None,
             halted: AtomicBool::new(false),
             closing: AtomicBool::new(false),
         }

@@ -5,6 +5,7 @@ use super::config::{direction, DirectionJs};
 use super::environment;
 use super::errors::IntoJs;
 use crate::pa::{devices, library, params};
+use napi::bindgen_prelude::{AsyncTask, Task};
 use napi::Env;
 use napi_derive::napi;
 
@@ -177,4 +178,59 @@ pub fn jack_server_known(forget: Option<bool>) -> bool {
 #[napi]
 pub fn live_streams() -> u32 {
     library::live_stream_count() as u32
+}
+
+/// Enumerates the devices again on libuv's thread pool, without touching
+/// open streams (`pa::library::refresh`): the event loop (and the streams
+/// whose callbacks run on it) keeps going while PortAudio initializes.
+pub struct RefreshTask;
+
+impl Task for RefreshTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<()> {
+        library::refresh().js()
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
+        Ok(())
+    }
+}
+
+/// Makes the device list current without stopping or closing any stream;
+/// resolves once `queryDevices()` returns the new list.
+#[napi(ts_return_type = "Promise<void>")]
+pub fn refresh_devices(env: Env) -> AsyncTask<RefreshTask> {
+    environment::current(&env);
+    AsyncTask::new(RefreshTask)
+}
+
+/// [`refresh_devices`], blocking the calling thread.
+#[napi]
+pub fn refresh_devices_sync(env: Env) -> napi::Result<()> {
+    environment::current(&env);
+    library::refresh().js()
+}
+
+#[napi(object)]
+pub struct InstanceCountsJs {
+    /// Instances still running streams opened before a refresh.
+    pub retired: u32,
+    /// Terminated instances kept for the next refresh.
+    pub spare: u32,
+    /// Copies of the library file loaded so far.
+    pub copies: u32,
+}
+
+/// How many PortAudio instances exist (`pa::instance`), for leak tests;
+/// terminates retired instances whose streams are all closed first.
+#[napi]
+pub fn instance_counts() -> InstanceCountsJs {
+    let (retired, spare, copies) = library::instance_counts();
+    InstanceCountsJs {
+        retired: retired as u32,
+        spare: spare as u32,
+        copies,
+    }
 }

@@ -24,8 +24,8 @@
 //! too and cannot be waited for: a JACK2 client that closes streams while
 //! other programs rewire the graph keeps a (much smaller) risk.
 //!
-//! It also remembers when PortAudio's JACK client last proved alive
-//! ([`alive`]): closing a JACK stream that is not running, or terminating
+//! Proofs that a JACK client is alive are kept per PortAudio instance
+//! (`pa::instance`, which uses [`fresh`] and [`latest_settle`]): closing a JACK stream that is not running, or terminating
 //! PortAudio, aborts the process if the server has died, so `pa::library`
 //! probes the client first, unless it proved alive within the settle time
 //! (the wait before the unregister is that long anyway, so the server dying
@@ -40,14 +40,11 @@ struct State {
     settled_at: Option<Instant>,
     /// The settle time of that change.
     settle: Duration,
-    /// When PortAudio's JACK client last proved alive.
-    alive_at: Option<Instant>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     settled_at: None,
     settle: Duration::ZERO,
-    alive_at: None,
 });
 /// `Pa_OpenStream` calls on the JACK host API so far (streams and probes).
 static OPENS: AtomicU32 = AtomicU32::new(0);
@@ -111,49 +108,25 @@ pub fn wait_settled() {
 
 /// Runs `close`, a PortAudio call that unregisters JACK ports and returns
 /// whether it succeeded, once the latest change has settled, and records
-/// the change it makes. A successful close is a proof of life: with a dead
-/// server PortAudio aborts the process inside it. Call it inside
-/// `serialized`.
-pub fn unregister(settle: Duration, close: impl FnOnce() -> bool) {
+/// the change it makes. Returns what `close` returned: a successful close is
+/// a proof of life of the instance's client (with a dead server PortAudio
+/// aborts the process inside it). Call it inside `serialized`.
+pub fn unregister(settle: Duration, close: impl FnOnce() -> bool) -> bool {
     wait_settled();
     let closed = close();
     changed(settle);
-    if closed {
-        alive(Instant::now());
-    }
+    closed
 }
 
-/// Records that PortAudio's JACK client answered at `at`: its process
-/// thread took a stream in (`Pa_OpenStream` returned) or finished one (the
-/// finished callback came during `Pa_StopStream`), or it unregistered ports
-/// (`Pa_CloseStream` returned: with a dead server PortAudio aborts there).
-pub fn alive(at: Instant) {
-    let mut st = state();
-    if st.alive_at.is_none_or(|t| t < at) {
-        st.alive_at = Some(at);
-    }
+/// The settle time of the latest graph change (how fresh a proof of life
+/// must be for `Pa_Terminate`, which has no stream to take a latency from).
+pub fn latest_settle() -> Duration {
+    state().settle
 }
 
-/// True when PortAudio's JACK client proved alive within `window`.
-pub fn alive_within(window: Duration) -> bool {
-    fresh(state().alive_at, window)
-}
-
-/// True when PortAudio's JACK client proved alive within the settle time
-/// of the latest graph change (for `Pa_Terminate`, which has no stream to
-/// take a latency from).
-pub fn alive_recently() -> bool {
-    let st = state();
-    fresh(st.alive_at, st.settle)
-}
-
-fn fresh(proof: Option<Instant>, window: Duration) -> bool {
+/// True when `proof` (when a JACK client proved alive) lies within `window`.
+pub fn fresh(proof: Option<Instant>, window: Duration) -> bool {
     proof.is_some_and(|t| t.elapsed() <= window)
-}
-
-/// Forgets every proof of life: a fresh PortAudio instance has a new client.
-pub fn forget_alive() {
-    state().alive_at = None;
 }
 
 #[cfg(test)]
@@ -186,7 +159,5 @@ mod tests {
         assert!(fresh(proof, Duration::from_millis(200)));
         assert!(!fresh(proof, Duration::from_millis(20)));
         assert!(!fresh(None, Duration::from_secs(1)));
-        alive(Instant::now());
-        assert!(alive_within(Duration::from_millis(200)));
     }
 }

@@ -2,6 +2,25 @@
 //! terminated when the last JavaScript environment (main thread or worker)
 //! goes away, and re-initialized on request to see new devices.
 //!
+//! # Refreshing the device list while streams run
+//!
+//! PortAudio 19 enumerates devices only in `Pa_Initialize`. [`refresh`]
+//! gives a current list without touching running streams: when the instance
+//! in use (`pa::instance`) has no open stream it is terminated and
+//! initialized again; otherwise it is *retired* (it keeps running its
+//! streams, untouched) and another instance becomes current — a terminated
+//! copy kept from before, else a fresh copy of the library file. New
+//! streams and every query use the current instance only, so device indices
+//! always mean the latest list. A retired instance is terminated once its
+//! last stream is closed (checked at the next refresh, termination or query
+//! of the stream count) and kept for reuse, so a program alternating between
+//! "stream open" and "refresh" uses two copies, not one per refresh. A
+//! stream claims its instance from before `Pa_OpenStream` until it is
+//! closed (`instance::StreamLease`), so a refresh on another thread never
+//! terminates an instance under a stream being opened. An unterminable
+//! retired instance (its JACK server went away) is abandoned instead, once
+//! its streams are closed or given up.
+//!
 //! PortAudio is global per process while the addon is loaded once per
 //! `worker_threads` environment, so the state lives in one `Mutex` here; it is
 //! never touched from the audio thread.
@@ -31,23 +50,22 @@
 //! threads), and the memory of its JACK streams.
 //!
 //! How a dead client is noticed: a running stream's watchdog sees PortAudio
-//! call it inactive without a finished callback ([`stream_lost`]), or a probe
-//! ([`jack_client_alive`]: open and close a one-channel stream on the JACK
+//! call it inactive without a finished callback ([`Instance::stream_lost`]), or a probe
+//! ([`Instance::jack_client_alive`]: open and close a one-channel stream on the JACK
 //! host API, which fails at once when the client is dead) run before every
 //! `Pa_Terminate` and before closing a JACK stream that is not running,
 //! unless the client proved alive a moment ago (see `pa::jack_graph`) or the
 //! server it connected to still listens on the same socket (`pa::jack_server`,
 //! microseconds instead of the probe's tens of milliseconds).
 
-use super::error::{check, Error, Result};
-use super::jack_graph;
-use super::jack_server::{default_socket_path, ServerSocket};
-use super::silence::silenced;
+use super::error::{Error, Result};
+use super::instance::{Instance, StreamLease};
 use portaudio_sys as sys;
-use std::os::raw::{c_int, c_ulong, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+pub use super::instance::is_jack_device;
 
 /// What the library needs from an open stream to terminate safely.
 pub trait OpenStream: Send + Sync {
@@ -60,40 +78,39 @@ pub trait OpenStream: Send + Sync {
 }
 
 struct State {
+    /// The instance new streams and queries use (None: take one at the
+    /// next initialization).
+    current: Option<&'static Instance>,
+    /// `current` is initialized.
     initialized: bool,
+    /// Initialized instances that still run streams opened before a refresh.
+    retired: Vec<&'static Instance>,
+    /// Terminated instances, ready to be initialized again.
+    spare: Vec<&'static Instance>,
+    /// The process-wide library was taken as an instance already.
+    original_taken: bool,
     /// Live JS environments using the addon; the last one out terminates.
     environments: usize,
     streams: Vec<Weak<dyn OpenStream>>,
-    /// The instance in use was abandoned (see the module docs): the next
-    /// initialization loads a fresh copy of the library.
-    abandoned: bool,
     /// Fresh copies loaded so far (names their temporary files).
     copies: u32,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
+    current: None,
     initialized: false,
+    retired: Vec::new(),
+    spare: Vec::new(),
+    original_taken: false,
     environments: 0,
     streams: Vec::new(),
-    abandoned: false,
     copies: 0,
 });
 
-/// The instance in use when it is a fresh copy (null: the process-wide
-/// library of `portaudio_sys::library()`). Each copy is leaked on purpose:
-/// streams and PortAudio's own threads may still point into it.
-static CURRENT: AtomicPtr<sys::PortAudio> = AtomicPtr::new(ptr::null_mut());
+/// The current instance, for lock-free readers (`loaded`): null until one
+/// was taken. Only ever holds pointers from `Instance::leak`.
+static CURRENT: AtomicPtr<Instance> = AtomicPtr::new(ptr::null_mut());
 
-/// The JACK server of the instance in use went away: its JACK client is
-/// dead (see the module docs). Reset when a fresh instance is loaded.
-static JACK_DEAD: AtomicBool = AtomicBool::new(false);
-/// The instance in use holds a stream PortAudio can no longer stop or close
-/// (a lost stream), so `Pa_Terminate` would hang. Reset with `JACK_DEAD`.
-static UNTERMINABLE: AtomicBool = AtomicBool::new(false);
-/// The JACK server socket PortAudio's client of the instance in use
-/// connected to, when it could be told (`jack_server`): while the same socket
-/// still listens, the client is alive and no probe stream is needed.
-static JACK_SERVER: Mutex<Option<ServerSocket>> = Mutex::new(None);
 /// Instances abandoned so far (for tests and diagnostics).
 static ABANDONED: AtomicU32 = AtomicU32::new(0);
 
@@ -120,122 +137,110 @@ fn state() -> MutexGuard<'static, State> {
 }
 
 /// The loaded library without initializing it (enough for version queries):
-/// the fresh copy in use if there is one, else the process-wide library.
+/// the current instance if there is one, else the process-wide library.
 pub fn loaded() -> Result<&'static sys::PortAudio> {
-    let copy = CURRENT.load(Ordering::Acquire);
-    if !copy.is_null() {
-        // SAFETY: `CURRENT` only ever holds pointers from `Box::leak`, which
-        // are valid (and never freed) for the rest of the process.
-        return Ok(unsafe { &*copy });
+    let current = CURRENT.load(Ordering::Acquire);
+    if !current.is_null() {
+        // SAFETY: `CURRENT` only ever holds pointers from `Instance::leak`,
+        // which are valid (and never freed) for the rest of the process.
+        return Ok(unsafe { &*current }.pa);
     }
     sys::library().map_err(|e| Error::Unavailable(e.to_string()))
 }
 
-fn initialize_locked(st: &mut State) -> Result<&'static sys::PortAudio> {
-    if st.abandoned {
-        load_fresh_copy(st)?;
-    }
-    let pa = loaded()?;
-    if !st.initialized {
-        let path = default_socket_path();
-        let find = || path.as_deref().and_then(ServerSocket::find);
-        let before = find();
-        // SAFETY: Pa_Initialize has no preconditions; it is serialized by STATE.
-        let code = serialized(|| silenced(|| unsafe { (pa.Pa_Initialize)() }));
-        check(code, "Error initializing PortAudio")?;
-        st.initialized = true;
-        // The same server before and after: the one PortAudio connected to
-        // (if any; without a JACK client there is nothing to prove anyway).
-        let after = find();
-        *jack_server() = if before == after { after } else { None };
-    }
-    Ok(pa)
-}
-
-fn jack_server() -> MutexGuard<'static, Option<ServerSocket>> {
-    JACK_SERVER.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Whether the server PortAudio's JACK client connected to is known by its
-/// socket; `forget` forgets it afterwards (tests of the probe fallback).
-pub fn jack_server_known(forget: bool) -> bool {
-    let mut server = jack_server();
-    let known = server.is_some();
-    if forget {
-        *server = None;
-    }
-    known
-}
-
-/// The server PortAudio's JACK client connected to still listens on the
-/// same socket, so the client is alive (`jack_server`).
-fn jack_server_serving() -> bool {
-    jack_server().as_ref().is_some_and(ServerSocket::serving)
-}
-
-/// The library, initialized. Every query and stream goes through this.
-pub fn initialized() -> Result<&'static sys::PortAudio> {
-    initialize_locked(&mut state())
-}
-
-fn terminate_locked(st: &mut State) {
-    if !st.initialized {
-        return;
-    }
-    let Ok(pa) = loaded() else { return };
+fn set_current(st: &mut State, instance: Option<&'static Instance>) {
+    st.current = instance;
     st.initialized = false;
-    let _forget = Forget;
-    if UNTERMINABLE.load(Ordering::Acquire)
-        || JACK_DEAD.load(Ordering::Acquire)
-        || !(jack_graph::alive_recently() || jack_client_alive(pa))
-    {
-        // Pa_Terminate would abort the process or hang: abandon this
-        // instance (module docs) and load a fresh one at the next use.
-        st.abandoned = true;
-        ABANDONED.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    serialized(|| {
-        // Terminating closes the JACK client, ports and all (`jack_graph`).
-        jack_graph::wait_settled();
-        // SAFETY: PortAudio is initialized (tracked by `initialized`); streams
-        // were closed by the caller; no JACK client of it is dead (checked).
-        unsafe { (pa.Pa_Terminate)() }
-    });
-}
-
-/// Forgets the JACK server socket when PortAudio is terminated or abandoned
-/// (the next initialization finds it again).
-struct Forget;
-
-impl Drop for Forget {
-    fn drop(&mut self) {
-        *jack_server() = None;
+    if let Some(i) = instance {
+        // Readers keep the last one when there is none (same library file).
+        CURRENT.store(ptr::from_ref(i).cast_mut(), Ordering::Release);
     }
 }
 
-/// Loads an independent copy of the library file in use and makes it the
-/// current instance. The old instance is leaked (never terminated).
-fn load_fresh_copy(st: &mut State) -> Result<()> {
-    // Always copy the process-wide library's file: an earlier copy's file
-    // was deleted as soon as it was loaded.
+/// An instance that is not initialized: a spare, the process-wide library
+/// if not taken yet, else a fresh copy of its file.
+fn take_instance(st: &mut State) -> Result<&'static Instance> {
+    if let Some(i) = st.spare.pop() {
+        return Ok(i);
+    }
     let original = sys::library().map_err(|e| Error::Unavailable(e.to_string()))?;
-    let reason = "its JACK server went away while PortAudio was using it, and \
-                  PortAudio 19.6 aborts the process when it shuts down such a client";
+    if !st.original_taken {
+        st.original_taken = true;
+        return Ok(Instance::leak(original, 0));
+    }
     let copy = copy_library(original, st.copies).map_err(|e| {
         Error::Unavailable(format!(
-            "PortAudio cannot be initialized again in this process: {reason}, so a fresh \
-             copy of {} must be loaded instead, and that failed: {e}. Restart the process.",
+            "PortAudio cannot be initialized again in this process: a fresh copy of {} \
+             must be loaded (streams still run on the instance in use, or its JACK server \
+             went away and PortAudio 19.6 aborts the process when it shuts down such a \
+             client), and that failed: {e}. Restart the process.",
             original.path
         ))
     })?;
     st.copies += 1;
-    CURRENT.store(Box::leak(Box::new(copy)), Ordering::Release);
-    jack_graph::forget_alive();
-    JACK_DEAD.store(false, Ordering::Release);
-    UNTERMINABLE.store(false, Ordering::Release);
-    st.abandoned = false;
-    Ok(())
+    Ok(Instance::leak(Box::leak(Box::new(copy)), st.copies))
+}
+
+fn initialize_locked(st: &mut State) -> Result<&'static Instance> {
+    let instance = match st.current {
+        Some(i) => i,
+        None => {
+            let i = take_instance(st)?;
+            set_current(st, Some(i));
+            i
+        }
+    };
+    if !st.initialized {
+        instance.initialize()?;
+        st.initialized = true;
+    }
+    Ok(instance)
+}
+
+/// The current instance, initialized, claimed for a stream about to be
+/// opened on it (see [`StreamLease`]).
+pub fn lease_current() -> Result<StreamLease> {
+    let mut st = state();
+    initialize_locked(&mut st).map(Instance::lease)
+}
+
+/// The library, initialized. Every query and stream goes through this.
+pub fn initialized() -> Result<&'static sys::PortAudio> {
+    initialize_locked(&mut state()).map(|i| i.pa)
+}
+
+/// Terminates `instance` (initialized, streams closed) and keeps it for
+/// reuse, or abandons it when it cannot be terminated (module docs).
+fn retire_for_good(st: &mut State, instance: &'static Instance) {
+    if instance.terminate() {
+        st.spare.push(instance);
+    } else {
+        ABANDONED.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn terminate_locked(st: &mut State) {
+    if let (Some(instance), true) = (st.current, st.initialized) {
+        st.initialized = false;
+        if !instance.terminate() {
+            // Pa_Terminate would abort the process or hang: abandon this
+            // instance (module docs) and take another at the next use.
+            ABANDONED.fetch_add(1, Ordering::Relaxed);
+            st.current = None;
+        }
+    }
+}
+
+/// Terminates the retired instances whose last stream was closed.
+fn collect_retired(st: &mut State) {
+    let retired = std::mem::take(&mut st.retired);
+    for instance in retired {
+        if instance.has_streams() {
+            st.retired.push(instance);
+        } else {
+            retire_for_good(st, instance);
+        }
+    }
 }
 
 /// Copies the file `pa` was loaded from to a temporary file, opens the copy
@@ -254,7 +259,7 @@ fn copy_library(
     };
     // SAFETY: `Pa_Initialize` is a function of the loaded library, so its
     // address lies in that library's mapping; `info` is a valid out struct.
-    let found = unsafe { libc::dladdr(pa.Pa_Initialize as *const c_void, &mut info) };
+    let found = unsafe { libc::dladdr(pa.Pa_Initialize as *const std::os::raw::c_void, &mut info) };
     if found == 0 || info.dli_fname.is_null() {
         return Err("cannot find the file the library was loaded from".into());
     }
@@ -297,8 +302,8 @@ fn live_streams(st: &mut State) -> Vec<Arc<dyn OpenStream>> {
 }
 
 /// Closes every open stream (refusing while one is active unless
-/// `stop_streams`) and terminates PortAudio; the next use initializes it
-/// again.
+/// `stop_streams`) and terminates PortAudio (every instance); the next use
+/// initializes it again.
 pub fn terminate(stop_streams: bool) -> Result<()> {
     let streams = live_streams(&mut state());
     let active = streams.iter().filter(|s| s.is_active()).count();
@@ -310,7 +315,9 @@ pub fn terminate(stop_streams: bool) -> Result<()> {
     for s in &streams {
         s.close_now();
     }
-    terminate_locked(&mut state());
+    let mut st = state();
+    terminate_locked(&mut st);
+    collect_retired(&mut st);
     Ok(())
 }
 
@@ -325,6 +332,24 @@ pub fn reinitialize(stop_streams: bool) -> Result<()> {
         other => other,
     })?;
     initialize_locked(&mut state()).map(|_| ())
+}
+
+/// Makes the current instance one that enumerated the devices just now,
+/// without stopping, closing or otherwise touching any open stream (module
+/// docs: the instance in use is re-initialized when it has no open stream,
+/// retired otherwise).
+pub fn refresh() -> Result<()> {
+    let mut st = state();
+    collect_retired(&mut st);
+    match st.current {
+        Some(instance) if st.initialized && instance.has_streams() => {
+            st.retired.push(instance);
+            st.current = None;
+            st.initialized = false;
+        }
+        _ => terminate_locked(&mut st),
+    }
+    initialize_locked(&mut st).map(|_| ())
 }
 
 /// A JS environment starts using the addon.
@@ -353,6 +378,7 @@ pub fn environment_closed(env_id: u64) {
         let mut st = state();
         if st.environments == 0 {
             terminate_locked(&mut st);
+            collect_retired(&mut st);
         }
     }
 }
@@ -362,11 +388,21 @@ pub fn is_initialized() -> bool {
     state().initialized
 }
 
-/// Engine streams that still exist (not yet dropped), for leak tests.
+/// Engine streams that still exist (not yet dropped), for leak tests. Also
+/// terminates retired instances whose streams are all closed.
 pub fn live_stream_count() -> usize {
     let mut st = state();
+    collect_retired(&mut st);
     st.streams.retain(|w| w.strong_count() > 0);
     st.streams.len()
+}
+
+/// How many instances exist, by kind: `(retired with streams, spare,
+/// copies loaded so far)`, for leak tests and diagnostics.
+pub fn instance_counts() -> (usize, usize, u32) {
+    let mut st = state();
+    collect_retired(&mut st);
+    (st.retired.len(), st.spare.len(), st.copies)
 }
 
 /// Instances of PortAudio abandoned so far because they could not be
@@ -375,149 +411,11 @@ pub fn abandoned_instances() -> u32 {
     ABANDONED.load(Ordering::Relaxed)
 }
 
-/// A stream's watchdog found that PortAudio ended the stream without its
-/// finished callback (see `Signals::host_lost`): this instance can no longer
-/// be terminated, and if the stream was a JACK stream, its JACK client is
-/// dead. Lock-free: called from a stream's pump thread.
-pub fn stream_lost(uses_jack: bool) {
-    UNTERMINABLE.store(true, Ordering::Release);
-    if uses_jack {
-        JACK_DEAD.store(true, Ordering::Release);
-    }
-}
-
-/// True once the JACK client of the instance in use is known to be dead.
-pub fn jack_dead() -> bool {
-    JACK_DEAD.load(Ordering::Acquire)
-}
-
-/// True when `device` of `pa` belongs to the JACK host API.
-pub fn is_jack_device(pa: &'static sys::PortAudio, device: i32) -> bool {
-    // SAFETY: PortAudio is initialized (the caller opened a stream on
-    // `device`); both queries accept any index and return null when invalid.
-    unsafe {
-        let info = (pa.Pa_GetDeviceInfo)(device);
-        if info.is_null() {
-            return false;
-        }
-        let api = (pa.Pa_GetHostApiInfo)((*info).hostApi);
-        !api.is_null() && (*api).type_ == sys::paJACK
-    }
-}
-
-/// Never called: the probe stream of [`jack_client_alive`] is never started.
-unsafe extern "C" fn probe_callback(
-    _input: *const c_void,
-    _output: *mut c_void,
-    _frames: c_ulong,
-    _time: *const sys::PaStreamCallbackTimeInfo,
-    _status: sys::PaStreamCallbackFlags,
-    _user_data: *mut c_void,
-) -> c_int {
-    sys::paAbort
-}
-
-/// False when `pa` (initialized) has a JACK host API whose client is dead:
-/// opening a one-channel stream on it then fails at once (registering a
-/// port needs the server), without any of the asserts or waits of the
-/// module docs. When the client is alive the stream is closed again as soon
-/// as JACK has announced its port (`jack_graph`: a few JACK periods). Any failure to open counts as dead: taking a
-/// live client for dead only leaks, the other way round aborts the process.
-/// Remembers a dead client in `JACK_DEAD`.
-pub fn jack_client_alive(pa: &'static sys::PortAudio) -> bool {
-    if JACK_DEAD.load(Ordering::Acquire) {
-        return false;
-    }
-    if jack_server_serving() {
-        return true;
-    }
-    // SAFETY: PortAudio is initialized (the caller's precondition); these
-    // queries accept any index and return null / a negative index when
-    // there is nothing.
-    let (device, input, rate, latency) = unsafe {
-        let api = (pa.Pa_HostApiTypeIdToHostApiIndex)(sys::paJACK);
-        if api < 0 {
-            return true;
-        }
-        let info = (pa.Pa_GetHostApiInfo)(api);
-        if info.is_null() || (*info).deviceCount <= 0 {
-            return true;
-        }
-        let (device, input) = if (*info).defaultOutputDevice >= 0 {
-            ((*info).defaultOutputDevice, false)
-        } else if (*info).defaultInputDevice >= 0 {
-            ((*info).defaultInputDevice, true)
-        } else {
-            return true;
-        };
-        let d = (pa.Pa_GetDeviceInfo)(device);
-        if d.is_null() {
-            return true;
-        }
-        let latency = if input {
-            (*d).defaultHighInputLatency
-        } else {
-            (*d).defaultHighOutputLatency
-        };
-        (device, input, (*d).defaultSampleRate, latency)
-    };
-    let params = sys::PaStreamParameters {
-        device,
-        channelCount: 1,
-        sampleFormat: sys::paFloat32,
-        suggestedLatency: latency,
-        hostApiSpecificStreamInfo: ptr::null_mut(),
-    };
-    let (ip, op) = if input {
-        (&params as *const _, ptr::null())
-    } else {
-        (ptr::null(), &params as *const _)
-    };
-    let mut stream: *mut sys::PaStream = ptr::null_mut();
-    // PortAudio prints "Expression ... failed in pa_jack.c" when the client
-    // is dead: expected here, so silenced.
-    let alive = serialized(|| {
-        silenced(|| {
-            // SAFETY: valid parameter structs that outlive the call, a valid
-            // callback that is never run (the stream is never started) and no
-            // user data.
-            let code = unsafe {
-                (pa.Pa_OpenStream)(
-                    &mut stream,
-                    ip,
-                    op,
-                    rate,
-                    sys::paFramesPerBufferUnspecified,
-                    sys::paNoFlag,
-                    Some(probe_callback),
-                    ptr::null_mut(),
-                )
-            };
-            jack_graph::opened(jack_graph::settle_time(0.0));
-            if code != sys::paNoError {
-                return false;
-            }
-            // Its port was registered; unregistering it at once would race
-            // with the announcement of that (`jack_graph`).
-            // SAFETY: the stream just opened; the pointer is null or valid.
-            let info = unsafe { (pa.Pa_GetStreamInfo)(stream) };
-            // SAFETY: non-null pointer to PortAudio's struct, read now.
-            let latency =
-                unsafe { info.as_ref() }.map_or(0.0, |i| i.outputLatency.max(i.inputLatency));
-            let settle = jack_graph::settle_time(latency);
-            jack_graph::changed(settle);
-            jack_graph::unregister(settle, || {
-                // SAFETY: the stream just opened, never started; the server
-                // answered a moment ago, so closing it does not trip over a
-                // dead client.
-                unsafe { (pa.Pa_CloseStream)(stream) == sys::paNoError }
-            });
-            true
-        })
-    });
-    if !alive {
-        JACK_DEAD.store(true, Ordering::Release);
-        UNTERMINABLE.store(true, Ordering::Release);
-    }
-    alive
+/// Whether the JACK server the current instance's client connected to is
+/// known by its socket; `forget` forgets it (tests of the probe fallback).
+pub fn jack_server_known(forget: bool) -> bool {
+    let st = state();
+    st.current
+        .filter(|_| st.initialized)
+        .is_some_and(|i| i.jack_server_known(forget))
 }

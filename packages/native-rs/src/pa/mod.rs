@@ -3,6 +3,7 @@
 
 pub mod devices;
 pub mod error;
+pub mod instance;
 pub mod jack_graph;
 pub mod jack_server;
 pub mod library;

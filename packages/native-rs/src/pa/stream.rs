@@ -1,8 +1,9 @@
 //! RAII handle of an open `PaStream`.
 
 use super::error::{check, Error, Result};
+use super::instance::{Instance, StreamLease};
 use super::jack_graph;
-use super::library::{initialized, is_jack_device, jack_dead, serialized};
+use super::library::{is_jack_device, lease_current, serialized};
 use super::params::Prepared;
 use portaudio_sys as sys;
 use std::os::raw::{c_ulong, c_void};
@@ -24,6 +25,11 @@ pub struct StreamInfo {
 pub struct PaStreamHandle {
     ptr: *mut sys::PaStream,
     pa: &'static sys::PortAudio,
+    /// The PortAudio instance it was opened on (`pa::instance`), claimed
+    /// until the stream is closed.
+    /// None once given up (`leak`).
+    lease: Option<StreamLease>,
+    instance: &'static Instance,
     /// A device of the stream belongs to the JACK host API.
     uses_jack: bool,
     /// How long JACK takes to announce a change of this stream's ports
@@ -51,7 +57,11 @@ pub struct OpenRequest<'a> {
 
 impl PaStreamHandle {
     pub fn open(req: OpenRequest<'_>) -> Result<Self> {
-        let pa = initialized()?;
+        // Claimed before opening: a refresh meanwhile retires the instance
+        // instead of terminating it under the new stream.
+        let lease = lease_current()?;
+        let instance = lease.instance();
+        let pa = instance.pa;
         let mut ptr: *mut sys::PaStream = ptr::null_mut();
         let ip = req.input.map_or(ptr::null(), |p| &p.raw as *const _);
         let op = req.output.map_or(ptr::null(), |p| &p.raw as *const _);
@@ -82,19 +92,23 @@ impl PaStreamHandle {
             jack_graph::opened(jack_graph::settle_time(0.0));
         }
         check(code, &context).map_err(|e| match e {
-            Error::PortAudio { text, code, host } if uses_jack && jack_dead() => Error::PortAudio {
-                text: format!(
-                    "{text} (the JACK server this process was using went away; once it runs \
-                     again, call reinitialize() to connect to it)"
-                ),
-                code,
-                host,
-            },
+            Error::PortAudio { text, code, host } if uses_jack && instance.jack_dead() => {
+                Error::PortAudio {
+                    text: format!(
+                        "{text} (the JACK server this process was using went away; once it runs \
+                     again, call refreshDevices() or reinitialize() to connect to it)"
+                    ),
+                    code,
+                    host,
+                }
+            }
             other => other,
         })?;
         let mut handle = PaStreamHandle {
             ptr,
             pa,
+            lease: Some(lease),
+            instance,
             uses_jack,
             settle: Duration::ZERO,
         };
@@ -104,7 +118,7 @@ impl PaStreamHandle {
             jack_graph::changed(handle.settle);
             // PortAudio's JACK host API returns from Pa_OpenStream once its
             // process thread has taken the stream in.
-            jack_graph::alive(began);
+            instance.alive(began);
         }
         // SAFETY: `ptr` is the stream just opened; the same user data is used.
         let code =
@@ -193,18 +207,22 @@ impl PaStreamHandle {
         self.uses_jack
     }
 
-    /// The PortAudio instance the stream was opened with.
-    pub fn library(&self) -> &'static sys::PortAudio {
-        self.pa
+    /// The PortAudio instance the stream was opened on.
+    pub fn instance(&self) -> &'static Instance {
+        self.instance
     }
 
     /// Gives the stream up without `Pa_CloseStream`: for a stream PortAudio
     /// can no longer close (its JACK server went away, see
     /// `pa::library`), closing would abort the process or block for 10
     /// minutes. PortAudio keeps its (dead) stream; the instance it belongs to
-    /// is never terminated. The caller must also keep the callback's user
+    /// is never terminated (it is abandoned once its other streams close). The caller must also keep the callback's user
     /// data alive forever.
-    pub fn leak(self) {
+    pub fn leak(mut self) {
+        // The stream no longer keeps its instance retired.
+        if let Some(lease) = self.lease.take() {
+            lease.give_up();
+        }
         std::mem::forget(self);
     }
 
@@ -228,7 +246,9 @@ impl Drop for PaStreamHandle {
         serialized(|| {
             if self.uses_jack {
                 // Closing unregisters the stream's JACK ports.
-                jack_graph::unregister(self.settle, close);
+                if jack_graph::unregister(self.settle, close) {
+                    self.instance.alive(std::time::Instant::now());
+                }
             } else {
                 close();
             }
