@@ -57,10 +57,25 @@ const FLAKY = new Set([
   'Windows DirectSound|callback output stream (raw, int16)',
   'Windows DirectSound|processor output stream (worker thread, int16)',
 ]);
+// Wine's DirectSound capture (over its ALSA driver) delivers the file PCM's
+// frames erratically: measured 2026-12-07 with a 0.5 s callback input stream,
+// nothing at all in 15 s in 1 of 6 runs (PortAudio never called the engine),
+// 0.5-14 s in the others, where MME and WASAPI capture from the same PCM took
+// 72-185 ms every time. A DirectSound check with input that times out is
+// reported as Wine's; one that ends with wrong content still fails the job.
+const FLAKY_WHEN_TIMED_OUT = new Set([
+  'Windows DirectSound|rec (numeric, float32)',
+  'Windows DirectSound|playrec (numeric, int16)',
+  'Windows DirectSound|callback input stream (raw, float32)',
+  'Windows DirectSound|blocking input stream (raw read, int16)',
+]);
 const known = [];
 for (const r of results) {
   const key = `${r.api}|${r.name}`;
-  if (KNOWN.has(key)) {
+  if (FLAKY_WHEN_TIMED_OUT.has(key) && r.timedOut) {
+    known.push(`${r.api} ${r.name}: timed out this run (Wine's DirectSound capture stalled)`);
+    r.known = true;
+  } else if (KNOWN.has(key)) {
     known.push(`${r.api} ${r.name}: ${r.ok ? 'PASSES now (remove it from KNOWN)' : 'fails as known'}`);
     r.known = true;
   } else if (FLAKY.has(key) && !r.ok) {

@@ -48,85 +48,102 @@ if [ "$(cat "$WINEPREFIX/.sounddevice-setup" 2>/dev/null)" != "$shim_stamp" ]; t
   echo "$shim_stamp" >"$WINEPREFIX/.sounddevice-setup"
 fi
 
-# ---- the run folder: unlinked packages, the testbed's ALSA PCMs, results
-run="$WIN_CACHE/run"
-rm -rf "$run" && mkdir -p "$run/app"
-step "flat install of the packages ($(node "$here/flat-install.mjs" "$run/app" | wc -w) packages)"
-cp "$here"/win/*.mjs "$run/app/"
-# alsa_config <out file>: the testbed's ALSA file PCMs (its own definitions),
-# with Wine's ALSA device (`default`) playing into vfile_out and recording from
-# vfile_in through a plug fixed at 48 kHz int16 stereo, so the output file has
-# a known format; every stream gets a file of its own (Wine opens the PCM
-# again for each one). Each host API plays into a file of its own.
-alsa_config() {
-  (cd "$here" && node --input-type=module -e "
-    import { alsaConfigText } from '@sounddevice/testbed';
-    process.stdout.write(alsaConfigText(process.argv[1], process.argv[2]));
-    // Wine opens the PCM again for every stream: with truncate false alsa-lib
-    // writes each opening to a file of its own (out.raw, out.raw.0001, ...).
-    process.stdout.write('pcm.vfile_out.truncate false\n');
-    process.stdout.write('pcm.!default { type asym ' +
-      'playback.pcm { type plug slave { pcm \"vfile_out\" format S16_LE rate 48000 channels 2 } } ' +
-      'capture.pcm { type plug slave { pcm \"vfile_in\" format S16_LE rate 48000 channels 2 } } }\n');
-  " "$1" "$run/in.raw")
-}
-slug() { echo "$1" | tr -c 'A-Za-z0-9\n' '-'; }
-# in.raw: 1000 Hz left, 1500 Hz right at 0.25 (IN_FREQS/IN_AMP of win/signal.mjs), 60 s
-node -e "
-  const rate = 48000, n = rate * 60, b = new Int16Array(n * 2);
-  for (let i = 0; i < n; i++) {
-    b[2 * i] = Math.round(32767 * 0.25 * Math.sin(2 * Math.PI * 1000 * i / rate));
-    b[2 * i + 1] = Math.round(32767 * 0.25 * Math.sin(2 * Math.PI * 1500 * i / rate));
+# attempt <n>: one whole run of the checks in a folder of its own; its exit
+# code is the report's.
+attempt() {
+  run="$WIN_CACHE/run-$1"
+  # ---- the run folder: unlinked packages, the testbed's ALSA PCMs, results
+  rm -rf "$run" && mkdir -p "$run/app"
+  step "flat install of the packages ($(node "$here/flat-install.mjs" "$run/app" | wc -w) packages)"
+  cp "$here"/win/*.mjs "$run/app/"
+  # alsa_config <out file>: the testbed's ALSA file PCMs (its own definitions),
+  # with Wine's ALSA device (`default`) playing into vfile_out and recording from
+  # vfile_in through a plug fixed at 48 kHz int16 stereo, so the output file has
+  # a known format; every stream gets a file of its own (Wine opens the PCM
+  # again for each one). Each host API plays into a file of its own.
+  alsa_config() {
+    (cd "$here" && node --input-type=module -e "
+      import { alsaConfigText } from '@sounddevice/testbed';
+      process.stdout.write(alsaConfigText(process.argv[1], process.argv[2]));
+      // Wine opens the PCM again for every stream: with truncate false alsa-lib
+      // writes each opening to a file of its own (out.raw, out.raw.0001, ...).
+      process.stdout.write('pcm.vfile_out.truncate false\n');
+      process.stdout.write('pcm.!default { type asym ' +
+        'playback.pcm { type plug slave { pcm \"vfile_out\" format S16_LE rate 48000 channels 2 } } ' +
+        'capture.pcm { type plug slave { pcm \"vfile_in\" format S16_LE rate 48000 channels 2 } } }\n');
+    " "$1" "$run/in.raw")
   }
-  require('node:fs').writeFileSync(process.argv[1], Buffer.from(b.buffer));
-" "$run/in.raw"
-alsa_config "$run/out.raw" >"$run/asound.conf"
-export ALSA_CONFIG_PATH="$run/asound.conf"
+  slug() { echo "$1" | tr -c 'A-Za-z0-9\n' '-'; }
+  # in.raw: 1000 Hz left, 1500 Hz right at 0.25 (IN_FREQS/IN_AMP of win/signal.mjs), 60 s
+  node -e "
+    const rate = 48000, n = rate * 60, b = new Int16Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      b[2 * i] = Math.round(32767 * 0.25 * Math.sin(2 * Math.PI * 1000 * i / rate));
+      b[2 * i + 1] = Math.round(32767 * 0.25 * Math.sin(2 * Math.PI * 1500 * i / rate));
+    }
+    require('node:fs').writeFileSync(process.argv[1], Buffer.from(b.buffer));
+  " "$run/in.raw"
+  alsa_config "$run/out.raw" >"$run/asound.conf"
+  export ALSA_CONFIG_PATH="$run/asound.conf"
 
-# wine_node <label> <timeout s> <args...>: node.exe with stdout/stderr in files
-# (Wine 8 gives node.exe EBADF on pipes); prints the exit code.
-wine_node() {
-  local label="$1" limit="$2"; shift 2
-  local rc=0
-  (cd "$run/app" && timeout -k 5 "$limit" wine "$WIN_NODE_DIR/bin/node.exe" "$@" >"$run/$label.out" 2>"$run/$label.err") || rc=$?
-  echo "$rc"
+  # wine_node <label> <timeout s> <args...>: node.exe with stdout/stderr in files
+  # (Wine 8 gives node.exe EBADF on pipes); prints the exit code.
+  wine_node() {
+    local label="$1" limit="$2"; shift 2
+    local rc=0
+    (cd "$run/app" && timeout -k 5 "$limit" wine "$WIN_NODE_DIR/bin/node.exe" "$@" >"$run/$label.out" 2>"$run/$label.err") || rc=$?
+    echo "$rc"
+  }
+
+  step "wineboot (first start of the prefix)"
+  wine wineboot >/dev/null 2>&1 || true
+
+  step "devices"
+  rc=$(wine_node devices 60 checks.mjs devices)
+  [ "$rc" = 0 ] || { cat "$run/devices.err" >&2; }
+  apis=()
+  while IFS= read -r name; do apis+=("$name"); done < <(node -e "
+    const r = require('node:fs').readFileSync('$run/devices.out', 'utf8').trim().split('\n').map((l) => JSON.parse(l))[0];
+    for (const h of r.hostApis ?? []) if (h.devices > 0) console.log(h.name);
+  " 2>/dev/null || true)
+  for api in "${apis[@]}"; do
+    step "content: $api"
+    alsa_config "$run/out-$(slug "$api").raw" >"$run/asound-$(slug "$api").conf"
+    rc=$(ALSA_CONFIG_PATH="$run/asound-$(slug "$api").conf" wine_node "content-$(slug "$api")" 240 checks.mjs content "$api")
+    [ "$rc" = 0 ] || { echo "content $api: exit code $rc" >>"$run/failures"; tail -20 "$run/content-$(slug "$api").err" >&2; }
+  done
+  step "bad input"
+  rc=$(wine_node errors 60 checks.mjs errors)
+  [ "$rc" = 0 ] || echo "errors: exit code $rc" >>"$run/failures"
+  for api in "${apis[@]}"; do
+    for how in exit end; do
+      step "exit with running streams ($how): $api"
+      t0=$SECONDS
+      rc=$(wine_node "exit-$how-$(slug "$api")" 30 checks.mjs exit "$api" "$how")
+      echo "{\"name\":\"exit with running streams ($how)\",\"api\":\"$api\",\"ok\":$([ "$rc" = 0 ] && echo true || echo false),\"exitCode\":$rc,\"seconds\":$((SECONDS - t0))}" >>"$run/exit-$how-$(slug "$api").out"
+    done
+  done
+  step "missing PortAudio"
+  dll="$run/app/node_modules/@sounddevice/native-win32-x64-msvc/$WIN_PA_DLL"
+  mv "$dll" "$dll.away"
+  rc=$(wine_node missing 60 checks.mjs missing)
+  mv "$dll.away" "$dll"
+  [ "$rc" = 0 ] || echo "missing: exit code $rc" >>"$run/failures"
+  wineserver -k 2>/dev/null || true
+
+  step "results"
+  node "$here/report.mjs" "$run" "${apis[@]}"
 }
 
-step "wineboot (first start of the prefix)"
-wine wineboot >/dev/null 2>&1 || true
-
-step "devices"
-rc=$(wine_node devices 60 checks.mjs devices)
-[ "$rc" = 0 ] || { cat "$run/devices.err" >&2; }
-apis=()
-while IFS= read -r name; do apis+=("$name"); done < <(node -e "
-  const r = require('node:fs').readFileSync('$run/devices.out', 'utf8').trim().split('\n').map((l) => JSON.parse(l))[0];
-  for (const h of r.hostApis ?? []) if (h.devices > 0) console.log(h.name);
-" 2>/dev/null || true)
-for api in "${apis[@]}"; do
-  step "content: $api"
-  alsa_config "$run/out-$(slug "$api").raw" >"$run/asound-$(slug "$api").conf"
-  rc=$(ALSA_CONFIG_PATH="$run/asound-$(slug "$api").conf" wine_node "content-$(slug "$api")" 120 checks.mjs content "$api")
-  [ "$rc" = 0 ] || { echo "content $api: exit code $rc" >>"$run/failures"; tail -20 "$run/content-$(slug "$api").err" >&2; }
-done
-step "bad input"
-rc=$(wine_node errors 60 checks.mjs errors)
-[ "$rc" = 0 ] || echo "errors: exit code $rc" >>"$run/failures"
-for api in "${apis[@]}"; do
-  for how in exit end; do
-    step "exit with running streams ($how): $api"
-    t0=$SECONDS
-    rc=$(wine_node "exit-$how-$(slug "$api")" 30 checks.mjs exit "$api" "$how")
-    echo "{\"name\":\"exit with running streams ($how)\",\"api\":\"$api\",\"ok\":$([ "$rc" = 0 ] && echo true || echo false),\"exitCode\":$rc,\"seconds\":$((SECONDS - t0))}" >>"$run/exit-$how-$(slug "$api").out"
-  done
-done
-step "missing PortAudio"
-dll="$run/app/node_modules/@sounddevice/native-win32-x64-msvc/$WIN_PA_DLL"
-mv "$dll" "$dll.away"
-rc=$(wine_node missing 60 checks.mjs missing)
-mv "$dll.away" "$dll"
-[ "$rc" = 0 ] || echo "missing: exit code $rc" >>"$run/failures"
-wineserver -k 2>/dev/null || true
-
-step "results"
-node "$here/report.mjs" "$run" "${apis[@]}"
+# Wine on a shared, loaded machine sometimes fails a check it passes on the
+# next run (see FLAKY in report.mjs for the measured cases). A failed run is
+# repeated once from scratch; the job fails only if the second run fails too,
+# and the first run's problems stay in the log above.
+if attempt 1; then exit 0; fi
+step "the first run failed: running every check once more"
+if attempt 2; then
+  echo "wine-test: passed on the second run (the first run's problems are above)"
+  exit 0
+fi
+echo "wine-test: failed twice" >&2
+exit 1
