@@ -16,7 +16,11 @@ import { runVersion } from './commands/version.js';
 import { checkAlsaConfig } from './diagnose.js';
 import { formatUsageText, reportError } from './errors.js';
 import { type CliContext, type CliIO, processIO } from './io.js';
+import { loadTextWidth } from './tty.js';
 import { PROGRAM } from './version.js';
+
+/** Commands that measure text for live displays (see loadTextWidth). */
+const _DRAWS_LIVE_LINES = new Set(['play', 'rec', 'meter', 'plot']);
 
 const _FOOTER = `
 With no command, lists the devices (like python3 -m sounddevice).
@@ -51,8 +55,9 @@ export function createProgram(ctx: CliContext): Command {
     .addHelpText('after', _FOOTER)
     // Before PortAudio starts in this process: a configuration that would make it
     // abort without a word is reported instead (costs nothing on a sound one).
-    .hook('preAction', (_program, action) => {
+    .hook('preAction', async (_program, action) => {
       if (action.name() !== 'testbed') checkAlsaConfig(ctx.io.env ?? process.env);
+      if (_DRAWS_LIVE_LINES.has(action.name())) await loadTextWidth();
     });
   addDevicesCommand(program, ctx);
   addHostApisCommand(program, ctx);

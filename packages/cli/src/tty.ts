@@ -8,8 +8,28 @@
  * so that a redrawn line never wraps (a wrapped line would leave a copy
  * behind at every redraw).
  */
-import cliTruncate from 'cli-truncate';
-import stringWidth from 'string-width';
+
+type TextWidth = {
+  cliTruncate: typeof import('cli-truncate').default;
+  stringWidth: typeof import('string-width').default;
+};
+let textWidth: TextWidth | undefined;
+
+/**
+ * Loads `string-width` and `cli-truncate`. Their Unicode tables take about
+ * 100 ms to load, so only the commands that draw live lines pay for them
+ * (main.ts awaits this before those run); `devices` starts without them.
+ */
+export async function loadTextWidth(): Promise<void> {
+  if (textWidth !== undefined) return;
+  const [truncateModule, widthModule] = await Promise.all([import('cli-truncate'), import('string-width')]);
+  textWidth = { cliTruncate: truncateModule.default, stringWidth: widthModule.default };
+}
+
+function loaded(): TextWidth {
+  if (textWidth === undefined) throw new Error('internal error: loadTextWidth() was not awaited before measuring text');
+  return textWidth;
+}
 
 /** A terminal-like output stream. */
 export interface TtyLike {
@@ -36,7 +56,7 @@ export function rowsOf(out: TtyLike): number {
 
 /** Columns `text` occupies on a terminal (ANSI escape sequences take none). */
 export function displayWidth(text: string): number {
-  return stringWidth(text);
+  return loaded().stringWidth(text);
 }
 
 /**
@@ -46,6 +66,7 @@ export function displayWidth(text: string): number {
  */
 export function truncate(text: string, width: number, position: 'end' | 'middle' = 'end'): string {
   if (width <= 0) return '';
+  const { cliTruncate, stringWidth } = loaded();
   // cli-truncate 5 can return one column too many when it cuts beside a wide
   // character (fixed in 6, which needs Node 22): ask again for less until it fits.
   let out = cliTruncate(text, width, { position });

@@ -1,8 +1,11 @@
 /** Unit tests of the colour decision and of the width-aware live lines (no audio). */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { colorEnabled } from '../src/color.js';
-import { LiveLines, truncate } from '../src/tty.js';
+import { LiveLines, loadTextWidth, truncate } from '../src/tty.js';
+
+// The width libraries load lazily (main.ts awaits this for the commands that draw).
+beforeAll(loadTextWidth);
 
 describe('colorEnabled', () => {
   const tty = { isTTY: true };

@@ -1,7 +1,6 @@
 /** `sounddevice latency`: measure the round-trip latency through a loopback. */
 import type { Command } from 'commander';
 import { type DeviceInfo, RawBufferStream, queryDevices, queryHostApis } from '@sounddevice/raw';
-import { jackConnect, jackConnections, jackDisconnect, jackPorts } from '@sounddevice/testbed';
 import { describeDevice } from '../describe.js';
 import { CommandFailure, EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
@@ -150,7 +149,9 @@ export async function runLatency(options: LatencyOptions, ctx: CliContext): Prom
   const playMap = new Array<number>(options.outputChannel).fill(-1);
   playMap[options.outputChannel - 1] = 0;
 
-  const ports = options.jackLoopback ? await jackPorts() : [];
+  // The testbed's JACK helpers load only for --jack-loopback.
+  const jack = options.jackLoopback ? await import('@sounddevice/testbed') : undefined;
+  const ports = jack ? await jack.jackPorts() : [];
   const stream = new RawBufferStream(
     'duplex',
     {
@@ -175,21 +176,21 @@ export async function runLatency(options: LatencyOptions, ctx: CliContext): Prom
   try {
     let loop: [string, string] | undefined;
     let client = '';
-    if (options.jackLoopback) {
-      const mine = _newPorts(ports, await jackPorts());
+    if (jack) {
+      const mine = _newPorts(ports, await jack.jackPorts());
       client = mine.client;
       const from = mine.outs[options.outputChannel - 1];
       const to = mine.ins[options.inputChannel - 1];
       if (from === undefined || to === undefined) throw new CommandFailure(`the stream's JACK ports are missing (found ${[...mine.outs, ...mine.ins].join(', ')})`);
       loop = [from, to];
-      await jackConnect(loop[0], loop[1]);
+      await jack.jackConnect(loop[0], loop[1]);
     }
     stream.start();
-    if (loop) {
+    if (jack && loop) {
       // start() connected the stream to the system ports: keep only the loopback.
-      for (const [src, dst] of await jackConnections()) {
+      for (const [src, dst] of await jack.jackConnections()) {
         const ours = src.startsWith(`${client}:`) || dst.startsWith(`${client}:`);
-        if (ours && !(src === loop[0] && dst === loop[1])) await jackDisconnect(src, dst).catch(() => {});
+        if (ours && !(src === loop[0] && dst === loop[1])) await jack.jackDisconnect(src, dst).catch(() => {});
       }
     }
     await stream.finished;
