@@ -115,7 +115,9 @@ describe('devices that do not run on a clock (vfile_out)', () => {
 });
 
 describe('cushion 0: synchronous callbacks (JACK)', () => {
-  it('report PortAudio\'s latency, and a late callback costs one underflow in the next status', async () => {
+  // Real time on the main thread with no cushion: on a loaded machine an
+  // unrelated block can miss its deadline too, so a failed run is repeated.
+  it('report PortAudio\'s latency, and a late callback costs one underflow in the next status', { retry: 2 }, async () => {
     const statuses: string[] = [];
     let calls = 0;
     const stream = new RawStream({
