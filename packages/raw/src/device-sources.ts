@@ -1,15 +1,28 @@
 /**
  * What tells `watchDevices()` that the device list may have changed, without
  * asking PortAudio in a loop. Linux: file-system notifications (inotify, via
- * `fs.watch`) on the places a change shows up. Other platforms: nothing yet
- * (see docs/reliability.md, "Devices that come and go").
+ * `fs.watch`) on the places a change shows up. Windows: the MMDevice API's
+ * endpoint notifications, from the native addon (built and exercised under
+ * Wine; untested on real Windows). macOS: nothing yet (see
+ * docs/reliability.md, "Devices that come and go").
  */
 import { type FSWatcher, existsSync, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { callNative } from './native.js';
 
-/** Why a refresh was started. */
-export type DeviceChangeCause = 'sound-cards' | 'alsa-config' | 'jack' | 'check';
+/**
+ * Why a refresh was started:
+ * - `'sound-cards'`: a sound card appeared or went away (Linux, `/dev/snd`);
+ * - `'alsa-config'`: an ALSA configuration file in use changed (Linux);
+ * - `'jack'`: the JACK server started or stopped (Linux, its socket);
+ * - `'windows-endpoints'`: Windows reported an audio endpoint added,
+ *   removed, enabled/disabled/unplugged, or a new default endpoint (the
+ *   MMDevice API's `IMMNotificationClient`; the endpoints WASAPI, MME and
+ *   DirectSound list);
+ * - `'check'`: {@link DeviceWatcher.check} was called.
+ */
+export type DeviceChangeCause = 'sound-cards' | 'alsa-config' | 'jack' | 'windows-endpoints' | 'check';
 
 /** A directory to watch and which of its entries matter. */
 interface WatchTarget {
@@ -72,6 +85,9 @@ export function watchSources(
   onError: (e: Error) => void,
   persistent: boolean,
 ): () => void {
+  if (process.platform === 'win32') {
+    return watchNativeSources((callback, keepAlive) => callNative((n) => n.DeviceNotifications.start(callback, keepAlive)), onChange, persistent);
+  }
   const watchers = new Map<string, FSWatcher>();
   const targets = watchTargets();
   const key = (t: WatchTarget): string => `${t.cause} ${t.dir}`;
@@ -102,5 +118,69 @@ export function watchSources(
   return () => {
     for (const w of watchers.values()) w.close();
     watchers.clear();
+  };
+}
+
+/** A notification of the native addon (its `DeviceNotificationJs`). */
+export interface NativeDeviceNotification {
+  /** `'added'`, `'removed'`, `'state'` or `'default'`. */
+  kind: string;
+  deviceId?: string | null;
+  state?: number | null;
+  flow?: number | null;
+  role?: number | null;
+}
+
+/** What starts native notifications: the addon's `DeviceNotifications.start`. */
+export type NativeNotificationStarter = (
+  callback: (event: NativeDeviceNotification) => void,
+  persistent: boolean,
+) => { stop(): void };
+
+/**
+ * The cause a native notification is reported under, or `undefined` for one
+ * that cannot change PortAudio's list (an unknown kind). Windows: endpoints
+ * added, removed or changing state (enabled, disabled, unplugged) change the
+ * devices PortAudio lists; a new default endpoint (of any role: Windows sends
+ * one per role, the debounce merges them) may change PortAudio's default
+ * devices.
+ */
+export function nativeNotificationCause(event: NativeDeviceNotification): DeviceChangeCause | undefined {
+  switch (event?.kind) {
+    case 'added':
+    case 'removed':
+    case 'state':
+    case 'default':
+      return 'windows-endpoints';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Starts the native notifications (Windows) and calls `onChange(cause)` for
+ * each relevant one (often several per change: the caller debounces).
+ *
+ * @param start - Registers the native callback (the addon's
+ *   `DeviceNotifications.start`; a stand-in in tests).
+ * @param persistent - Whether the notifications keep the process alive.
+ * @returns A function that stops them (after it, no `onChange` call).
+ * @throws PortAudioError when the operating system refuses the registration.
+ */
+export function watchNativeSources(
+  start: NativeNotificationStarter,
+  onChange: (cause: DeviceChangeCause) => void,
+  persistent: boolean,
+): () => void {
+  let stopped = false;
+  const handle = start((event) => {
+    if (stopped) return; // one already queued when stop() ran
+    const cause = nativeNotificationCause(event);
+    if (cause !== undefined) onChange(cause);
+  }, persistent);
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    handle.stop();
   };
 }

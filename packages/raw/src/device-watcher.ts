@@ -27,7 +27,10 @@ export interface WatchDevicesOptions {
 export type DeviceChangeEvent = DeviceChange & {
   /** The device list after the change (what `queryDevices()` returns now). */
   devices: DeviceList;
-  /** What made the watcher look: a sound card, the ALSA configuration, the JACK server, or `check()`. */
+  /**
+   * What made the watcher look: a sound card, the ALSA configuration, the
+   * JACK server (Linux), Windows' endpoint notifications, or `check()`.
+   */
   cause: DeviceChangeCause;
 };
 
@@ -231,8 +234,11 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * the ALSA configuration files in use changing (`ALSA_CONFIG_PATH`, else
  * alsa-lib's defaults), and the JACK server PortAudio uses starting or
  * stopping (its socket in `/dev/shm`), by file-system notifications: nothing
- * polls PortAudio. Other platforms: see docs/reliability.md; `check()` works
- * everywhere.
+ * polls PortAudio. Windows: audio endpoints added, removed, enabled, disabled
+ * or unplugged, and new default endpoints, from the MMDevice API's
+ * notifications (cause `'windows-endpoints'`; built and registered under Wine
+ * in this project's tests, not yet tested on real Windows). macOS: none yet,
+ * see docs/reliability.md; `check()` works everywhere.
  *
  * @example
  * ```ts
@@ -244,7 +250,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * @param options - See {@link WatchDevicesOptions}.
  * @returns The watcher; close it (or abort the signal) to stop.
  * @throws TypeError for bad options; PortAudioError if PortAudio cannot be
- *   loaded (the first list is taken at once).
+ *   loaded (the first list is taken at once), or (Windows) if Windows refuses
+ *   the notification registration (the message names the call and its
+ *   HRESULT).
  */
 export function watchDevices(options: WatchDevicesOptions = {}): DeviceWatcher {
   if (typeof options !== 'object' || options === null) {

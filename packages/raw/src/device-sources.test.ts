@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { type DeviceChangeCause, type NativeDeviceNotification, nativeNotificationCause, watchNativeSources } from './device-sources.js';
+
+/** A stand-in for the addon's `DeviceNotifications.start`: what Windows would send, by hand. */
+function fakeStarter() {
+  const state = { callback: undefined as ((e: NativeDeviceNotification) => void) | undefined, persistent: undefined as boolean | undefined, stops: 0 };
+  const start = (callback: (e: NativeDeviceNotification) => void, persistent: boolean) => {
+    state.callback = callback;
+    state.persistent = persistent;
+    return { stop: () => void state.stops++ };
+  };
+  return { state, start };
+}
+
+describe('Windows endpoint notifications -> causes', () => {
+  it('maps every kind the addon sends to windows-endpoints', () => {
+    const id = '{0.0.0.00000000}.{5e1f2d3c-0000-4000-8000-000000000001}';
+    expect(nativeNotificationCause({ kind: 'added', deviceId: id })).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'removed', deviceId: id })).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'state', deviceId: id, state: 8 })).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'default', flow: 0, role: 1, deviceId: id })).toBe('windows-endpoints');
+    // No endpoint of that kind left: still a change of the default.
+    expect(nativeNotificationCause({ kind: 'default', flow: 1, role: 0, deviceId: null })).toBe('windows-endpoints');
+  });
+
+  it('ignores kinds it does not know', () => {
+    expect(nativeNotificationCause({ kind: 'property', deviceId: 'x' })).toBeUndefined();
+    expect(nativeNotificationCause(undefined as unknown as NativeDeviceNotification)).toBeUndefined();
+  });
+
+  it('starts with the persistence asked for, reports each notification, stops once', () => {
+    const { state, start } = fakeStarter();
+    const causes: DeviceChangeCause[] = [];
+    const stop = watchNativeSources(start, (c) => causes.push(c), false);
+    expect(state.persistent).toBe(false);
+    state.callback!({ kind: 'removed', deviceId: 'a' });
+    state.callback!({ kind: 'property', deviceId: 'a' });
+    state.callback!({ kind: 'default', flow: 0, role: 0, deviceId: 'b' });
+    expect(causes).toEqual(['windows-endpoints', 'windows-endpoints']);
+    stop();
+    stop();
+    expect(state.stops).toBe(1);
+    // One already queued when stop() ran is dropped.
+    state.callback!({ kind: 'added', deviceId: 'c' });
+    expect(causes).toHaveLength(2);
+  });
+
+  it('lets a refused registration throw (watchDevices() reports it)', () => {
+    const start = (): never => {
+      throw new Error('IMMDeviceEnumerator::RegisterEndpointNotificationCallback failed (HRESULT 0x80004005)');
+    };
+    expect(() => watchNativeSources(start, () => {}, true)).toThrow(/HRESULT/);
+  });
+});
