@@ -1,6 +1,6 @@
 //! `DeviceNotifications`: the operating system's device-change notifications
 //! (`crate::notify`) delivered to a JavaScript function, for
-//! `watchDevices()` on Windows.
+//! `watchDevices()` on Windows (and macOS: built, never run).
 //!
 //! Each event is queued on a thread-safe function, non-blocking, from the
 //! operating system's notification thread (never an audio thread). With
@@ -24,7 +24,8 @@ use napi_derive::napi;
 pub struct DeviceNotificationJs {
     /// `'added'`, `'removed'`, `'state'` or `'default'` (Windows:
     /// `OnDeviceAdded`, `OnDeviceRemoved`, `OnDeviceStateChanged`,
-    /// `OnDefaultDeviceChanged`).
+    /// `OnDefaultDeviceChanged`); macOS: `'list'` (the device list changed)
+    /// or `'default'` (`flow` 0 output, 1 input).
     pub kind: String,
     /// The endpoint's id (Windows: `{0.0.0.00000000}.{guid}`); absent for a
     /// default that no endpoint holds any more.
@@ -45,6 +46,7 @@ impl From<DeviceEvent> for DeviceNotificationJs {
             DeviceEvent::Added { id } | DeviceEvent::Removed { id } => (Some(id), None, None, None),
             DeviceEvent::StateChanged { id, state } => (Some(id), Some(state), None, None),
             DeviceEvent::DefaultChanged { flow, role, id } => (id, None, Some(flow), Some(role)),
+            DeviceEvent::ListChanged => (None, None, None, None),
         };
         DeviceNotificationJs {
             kind,
@@ -57,7 +59,8 @@ impl From<DeviceEvent> for DeviceNotificationJs {
 }
 
 /// Whether this build has native device notifications for this platform
-/// (Windows only, for now).
+/// (Windows; macOS built but never run; not Linux, where `watchDevices()`
+/// uses file-system notifications).
 #[napi]
 pub fn device_notifications_supported() -> bool {
     notify::SUPPORTED
@@ -114,14 +117,15 @@ impl DeviceNotifications {
         self.inner.active()
     }
 
-    /// Test hook: makes the registered callback object receive
-    /// `OnDeviceAdded(id)` through its COM interface, as from Windows, so
-    /// the whole path to `callback` can be checked where no device can be
-    /// plugged in (Wine, CI). Throws once stopped.
+    /// Test hook: delivers one notification the way the operating system
+    /// does (Windows: `OnDeviceAdded(id)` through the callback object's COM
+    /// interface; macOS: the device-list listener), so the whole path to
+    /// `callback` can be checked where no device can be plugged in (Wine,
+    /// CI). Throws once stopped.
     #[napi]
-    pub fn simulate_added(&self, id: String) -> napi::Result<()> {
+    pub fn simulate(&self, id: String) -> napi::Result<()> {
         self.inner
-            .simulate_added(&id)
+            .simulate(&id)
             .map_err(|e| to_js(Error::Unavailable(e)))
     }
 }

@@ -6,15 +6,19 @@
 //! - Windows ([`mm_notifications`]): an `IMMNotificationClient` registered
 //!   with the MMDevice API's `IMMDeviceEnumerator` from a COM
 //!   multithreaded-apartment thread of this addon.
-//! - Elsewhere: [`start`] returns [`Unsupported`] (the JavaScript function
-//!   throws it); macOS's design (CoreAudio property listeners) is described
-//!   in docs/reliability.md.
+//! - macOS ([`core_audio`]): CoreAudio property listeners on the system
+//!   object (device list, default input, default output), CoreAudio loaded
+//!   at run time. Built here, never run.
+//! - Elsewhere: [`start`] returns [`StartError::Unsupported`] (the
+//!   JavaScript function throws it).
 //!
 //! Events are handed to a [`Sink`], which must return at once (the binding
 //! queues them on a thread-safe function, non-blocking). Sinks run on the
 //! operating system's notification threads, never on an audio thread.
 //! Nothing here knows about JavaScript.
 
+#[cfg(target_os = "macos")]
+pub mod core_audio;
 #[cfg(windows)]
 pub mod mm_notifications;
 
@@ -32,23 +36,27 @@ pub enum DeviceEvent {
     /// A default endpoint changed (Windows: `OnDefaultDeviceChanged`; `flow`
     /// is an `EDataFlow`: 0 render, 1 capture; `role` an `ERole`: 0 console,
     /// 1 multimedia, 2 communications; `id` is `None` when no endpoint of
-    /// that kind is left).
+    /// that kind is left. macOS: the default output (`flow` 0) or input
+    /// (`flow` 1) device changed; `role` 0, no `id`).
     DefaultChanged {
         flow: u32,
         role: u32,
         id: Option<String>,
     },
+    /// The device list changed (macOS: `kAudioHardwarePropertyDevices`).
+    ListChanged,
 }
 
 impl DeviceEvent {
     /// A short name of the kind of event (`added`, `removed`, `state`,
-    /// `default`), as the JavaScript side receives it.
+    /// `default`, `list`), as the JavaScript side receives it.
     pub fn kind(&self) -> &'static str {
         match self {
             DeviceEvent::Added { .. } => "added",
             DeviceEvent::Removed { .. } => "removed",
             DeviceEvent::StateChanged { .. } => "state",
             DeviceEvent::DefaultChanged { .. } => "default",
+            DeviceEvent::ListChanged => "list",
         }
     }
 }
@@ -67,8 +75,8 @@ pub enum StartError {
 }
 
 /// The message of [`StartError::Unsupported`].
-pub const UNSUPPORTED: &str = "native device notifications exist only on Windows in this build \
-     (Linux: watchDevices() uses file-system notifications; macOS: none yet, use check())";
+pub const UNSUPPORTED: &str = "native device notifications exist only on Windows and macOS \
+     (Linux: watchDevices() uses file-system notifications)";
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +92,8 @@ impl std::fmt::Display for StartError {
 pub struct Watcher {
     #[cfg(windows)]
     inner: mm_notifications::EndpointWatcher,
+    #[cfg(target_os = "macos")]
+    inner: core_audio::PropertyWatcher,
 }
 
 /// Starts native notifications, delivering to `sink`.
@@ -94,7 +104,13 @@ pub fn start(sink: Sink) -> Result<Watcher, StartError> {
             .map(|inner| Watcher { inner })
             .map_err(StartError::Failed)
     }
-    #[cfg(not(windows))]
+    #[cfg(target_os = "macos")]
+    {
+        core_audio::PropertyWatcher::start(sink)
+            .map(|inner| Watcher { inner })
+            .map_err(StartError::Failed)
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
     {
         drop(sink);
         Err(StartError::Unsupported)
@@ -102,38 +118,44 @@ pub fn start(sink: Sink) -> Result<Watcher, StartError> {
 }
 
 /// Whether [`start`] can work on this platform.
-pub const SUPPORTED: bool = cfg!(windows);
+pub const SUPPORTED: bool = cfg!(any(windows, target_os = "macos"));
 
 impl Watcher {
     /// Unregisters and releases everything; idempotent. Returns once no
     /// event can reach the sink any more.
     pub fn stop(&mut self) {
-        #[cfg(windows)]
+        #[cfg(any(windows, target_os = "macos"))]
         self.inner.stop();
     }
 
     /// Whether the watcher is registered (not stopped).
     pub fn active(&self) -> bool {
-        #[cfg(windows)]
+        #[cfg(any(windows, target_os = "macos"))]
         {
             self.inner.active()
         }
-        #[cfg(not(windows))]
+        #[cfg(not(any(windows, target_os = "macos")))]
         {
             false
         }
     }
 
-    /// Calls the registered callback object's `OnDeviceAdded(id)` through
-    /// its COM interface, as the operating system would (a self-test of the
-    /// whole path to the sink where devices cannot be added, e.g. under
-    /// Wine). Fails when stopped.
-    pub fn simulate_added(&self, id: &str) -> Result<(), String> {
+    /// Makes the registered callback receive one notification the way the
+    /// operating system delivers it (Windows: `OnDeviceAdded(id)` through
+    /// the callback object's COM interface; macOS: the device-list listener,
+    /// `id` unused): a self-test of the whole path to the sink where devices
+    /// cannot be plugged in (Wine, CI). Fails when stopped.
+    pub fn simulate(&self, id: &str) -> Result<(), String> {
         #[cfg(windows)]
         {
             self.inner.simulate_added(id)
         }
-        #[cfg(not(windows))]
+        #[cfg(target_os = "macos")]
+        {
+            let _ = id;
+            self.inner.simulate_list_changed()
+        }
+        #[cfg(not(any(windows, target_os = "macos")))]
         {
             let _ = id;
             Err(UNSUPPORTED.to_string())
@@ -160,13 +182,15 @@ mod tests {
             id: None,
         };
         assert_eq!(default.kind(), "default");
+        assert_eq!(DeviceEvent::ListChanged.kind(), "list");
     }
 
-    #[cfg(not(windows))]
+    #[cfg(not(any(windows, target_os = "macos")))]
     #[test]
     fn elsewhere_start_says_it_is_unsupported() {
         let e = start(Box::new(|_| {})).err().expect("must not start");
         assert_eq!(e, StartError::Unsupported);
-        assert!(e.to_string().contains("only on Windows"));
+        assert!(e.to_string().contains("only on Windows and macOS"));
+        const { assert!(!SUPPORTED) };
     }
 }
