@@ -12,26 +12,34 @@ function fakeStarter() {
   return { state, start };
 }
 
-describe('Windows endpoint notifications -> causes', () => {
-  it('maps every kind the addon sends to windows-endpoints', () => {
+describe('native notifications -> causes', () => {
+  it('maps every kind the Windows addon sends to windows-endpoints', () => {
     const id = '{0.0.0.00000000}.{5e1f2d3c-0000-4000-8000-000000000001}';
-    expect(nativeNotificationCause({ kind: 'added', deviceId: id })).toBe('windows-endpoints');
-    expect(nativeNotificationCause({ kind: 'removed', deviceId: id })).toBe('windows-endpoints');
-    expect(nativeNotificationCause({ kind: 'state', deviceId: id, state: 8 })).toBe('windows-endpoints');
-    expect(nativeNotificationCause({ kind: 'default', flow: 0, role: 1, deviceId: id })).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'added', deviceId: id }, 'win32')).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'removed', deviceId: id }, 'win32')).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'state', deviceId: id, state: 8 }, 'win32')).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'default', flow: 0, role: 1, deviceId: id }, 'win32')).toBe('windows-endpoints');
     // No endpoint of that kind left: still a change of the default.
-    expect(nativeNotificationCause({ kind: 'default', flow: 1, role: 0, deviceId: null })).toBe('windows-endpoints');
+    expect(nativeNotificationCause({ kind: 'default', flow: 1, role: 0, deviceId: null }, 'win32')).toBe('windows-endpoints');
   });
 
-  it('ignores kinds it does not know', () => {
-    expect(nativeNotificationCause({ kind: 'property', deviceId: 'x' })).toBeUndefined();
-    expect(nativeNotificationCause(undefined as unknown as NativeDeviceNotification)).toBeUndefined();
+  it('maps the macOS kinds to coreaudio', () => {
+    expect(nativeNotificationCause({ kind: 'list' }, 'darwin')).toBe('coreaudio');
+    expect(nativeNotificationCause({ kind: 'default', flow: 1, role: 0 }, 'darwin')).toBe('coreaudio');
+    expect(nativeNotificationCause({ kind: 'added', deviceId: 'x' }, 'darwin')).toBeUndefined();
+  });
+
+  it('ignores kinds it does not know, and every kind elsewhere', () => {
+    expect(nativeNotificationCause({ kind: 'property', deviceId: 'x' }, 'win32')).toBeUndefined();
+    expect(nativeNotificationCause({ kind: 'list' }, 'win32')).toBeUndefined();
+    expect(nativeNotificationCause(undefined as unknown as NativeDeviceNotification, 'win32')).toBeUndefined();
+    expect(nativeNotificationCause({ kind: 'added', deviceId: 'x' }, 'linux')).toBeUndefined();
   });
 
   it('starts with the persistence asked for, reports each notification, stops once', () => {
     const { state, start } = fakeStarter();
     const causes: DeviceChangeCause[] = [];
-    const stop = watchNativeSources(start, (c) => causes.push(c), false);
+    const stop = watchNativeSources(start, (c) => causes.push(c), false, 'win32');
     expect(state.persistent).toBe(false);
     state.callback!({ kind: 'removed', deviceId: 'a' });
     state.callback!({ kind: 'property', deviceId: 'a' });
@@ -49,6 +57,6 @@ describe('Windows endpoint notifications -> causes', () => {
     const start = (): never => {
       throw new Error('IMMDeviceEnumerator::RegisterEndpointNotificationCallback failed (HRESULT 0x80004005)');
     };
-    expect(() => watchNativeSources(start, () => {}, true)).toThrow(/HRESULT/);
+    expect(() => watchNativeSources(start, () => {}, true, 'win32')).toThrow(/HRESULT/);
   });
 });

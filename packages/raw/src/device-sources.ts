@@ -3,8 +3,9 @@
  * asking PortAudio in a loop. Linux: file-system notifications (inotify, via
  * `fs.watch`) on the places a change shows up. Windows: the MMDevice API's
  * endpoint notifications, from the native addon (built and exercised under
- * Wine; untested on real Windows). macOS: nothing yet (see
- * docs/reliability.md, "Devices that come and go").
+ * Wine; untested on real Windows). macOS: CoreAudio property listeners, from
+ * the native addon (built, never run). See docs/reliability.md, "Devices
+ * that come and go".
  */
 import { type FSWatcher, existsSync, watch } from 'node:fs';
 import os from 'node:os';
@@ -20,9 +21,11 @@ import { callNative } from './native.js';
  *   removed, enabled/disabled/unplugged, or a new default endpoint (the
  *   MMDevice API's `IMMNotificationClient`; the endpoints WASAPI, MME and
  *   DirectSound list);
+ * - `'coreaudio'`: macOS's CoreAudio reported a change of the device list or
+ *   of the default input or output device (untested: built, never run);
  * - `'check'`: {@link DeviceWatcher.check} was called.
  */
-export type DeviceChangeCause = 'sound-cards' | 'alsa-config' | 'jack' | 'windows-endpoints' | 'check';
+export type DeviceChangeCause = 'sound-cards' | 'alsa-config' | 'jack' | 'windows-endpoints' | 'coreaudio' | 'check';
 
 /** A directory to watch and which of its entries matter. */
 interface WatchTarget {
@@ -85,8 +88,9 @@ export function watchSources(
   onError: (e: Error) => void,
   persistent: boolean,
 ): () => void {
-  if (process.platform === 'win32') {
-    return watchNativeSources((callback, keepAlive) => callNative((n) => n.DeviceNotifications.start(callback, keepAlive)), onChange, persistent);
+  if (process.platform === 'win32' || process.platform === 'darwin') {
+    const start: NativeNotificationStarter = (callback, keepAlive) => callNative((n) => n.DeviceNotifications.start(callback, keepAlive));
+    return watchNativeSources(start, onChange, persistent);
   }
   const watchers = new Map<string, FSWatcher>();
   const targets = watchTargets();
@@ -123,7 +127,7 @@ export function watchSources(
 
 /** A notification of the native addon (its `DeviceNotificationJs`). */
 export interface NativeDeviceNotification {
-  /** `'added'`, `'removed'`, `'state'` or `'default'`. */
+  /** `'added'`, `'removed'`, `'state'`, `'default'` (Windows) or `'list'`, `'default'` (macOS). */
   kind: string;
   deviceId?: string | null;
   state?: number | null;
@@ -139,31 +143,30 @@ export type NativeNotificationStarter = (
 
 /**
  * The cause a native notification is reported under, or `undefined` for one
- * that cannot change PortAudio's list (an unknown kind). Windows: endpoints
- * added, removed or changing state (enabled, disabled, unplugged) change the
- * devices PortAudio lists; a new default endpoint (of any role: Windows sends
- * one per role, the debounce merges them) may change PortAudio's default
- * devices.
+ * that cannot change PortAudio's list (an unknown kind, or a kind of another
+ * platform). Windows (`'windows-endpoints'`): endpoints added, removed or
+ * changing state (enabled, disabled, unplugged) change the devices PortAudio
+ * lists; a new default endpoint (of any role: Windows sends one per role, the
+ * debounce merges them) may change PortAudio's default devices. macOS
+ * (`'coreaudio'`): the device list or a default device changed.
+ *
+ * @param platform - `process.platform` (a parameter for tests).
  */
-export function nativeNotificationCause(event: NativeDeviceNotification): DeviceChangeCause | undefined {
-  switch (event?.kind) {
-    case 'added':
-    case 'removed':
-    case 'state':
-    case 'default':
-      return 'windows-endpoints';
-    default:
-      return undefined;
-  }
+export function nativeNotificationCause(event: NativeDeviceNotification, platform: NodeJS.Platform = process.platform): DeviceChangeCause | undefined {
+  const kind = event?.kind;
+  if (platform === 'win32') return kind === 'added' || kind === 'removed' || kind === 'state' || kind === 'default' ? 'windows-endpoints' : undefined;
+  if (platform === 'darwin') return kind === 'list' || kind === 'default' ? 'coreaudio' : undefined;
+  return undefined;
 }
 
 /**
- * Starts the native notifications (Windows) and calls `onChange(cause)` for
+ * Starts the native notifications (Windows, macOS) and calls `onChange(cause)` for
  * each relevant one (often several per change: the caller debounces).
  *
  * @param start - Registers the native callback (the addon's
  *   `DeviceNotifications.start`; a stand-in in tests).
  * @param persistent - Whether the notifications keep the process alive.
+ * @param platform - `process.platform` (a parameter for tests).
  * @returns A function that stops them (after it, no `onChange` call).
  * @throws PortAudioError when the operating system refuses the registration.
  */
@@ -171,11 +174,12 @@ export function watchNativeSources(
   start: NativeNotificationStarter,
   onChange: (cause: DeviceChangeCause) => void,
   persistent: boolean,
+  platform: NodeJS.Platform = process.platform,
 ): () => void {
   let stopped = false;
   const handle = start((event) => {
     if (stopped) return; // one already queued when stop() ran
-    const cause = nativeNotificationCause(event);
+    const cause = nativeNotificationCause(event, platform);
     if (cause !== undefined) onChange(cause);
   }, persistent);
   return () => {

@@ -29,7 +29,8 @@ export type DeviceChangeEvent = DeviceChange & {
   devices: DeviceList;
   /**
    * What made the watcher look: a sound card, the ALSA configuration, the
-   * JACK server (Linux), Windows' endpoint notifications, or `check()`.
+   * JACK server (Linux), Windows' endpoint notifications, CoreAudio (macOS),
+   * or `check()`.
    */
   cause: DeviceChangeCause;
 };
@@ -237,8 +238,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * polls PortAudio. Windows: audio endpoints added, removed, enabled, disabled
  * or unplugged, and new default endpoints, from the MMDevice API's
  * notifications (cause `'windows-endpoints'`; built and registered under Wine
- * in this project's tests, not yet tested on real Windows). macOS: none yet,
- * see docs/reliability.md; `check()` works everywhere.
+ * in this project's tests, not yet tested on real Windows). macOS: CoreAudio's
+ * device-list and default-device listeners (cause `'coreaudio'`; built, never
+ * run). See docs/reliability.md; `check()` works everywhere.
  *
  * @example
  * ```ts
@@ -250,9 +252,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * @param options - See {@link WatchDevicesOptions}.
  * @returns The watcher; close it (or abort the signal) to stop.
  * @throws TypeError for bad options; PortAudioError if PortAudio cannot be
- *   loaded (the first list is taken at once), or (Windows) if Windows refuses
- *   the notification registration (the message names the call and its
- *   HRESULT).
+ *   loaded (the first list is taken at once), or (Windows, macOS) if the
+ *   operating system refuses the notification registration (the message
+ *   names the call and its HRESULT or OSStatus).
  */
 export function watchDevices(options: WatchDevicesOptions = {}): DeviceWatcher {
   if (typeof options !== 'object' || options === null) {

@@ -247,7 +247,7 @@ if (mode === 'devices') {
       if (!h.active) problems.push(`round ${round}: not active after start`);
       const id = `{0.0.0.00000000}.{sounddevice-probe-${round}}`;
       const t1 = Date.now();
-      h.simulateAdded(id);
+      h.simulate(id);
       const arrived = await until(() => got.some((e) => e.kind === 'added' && e.deviceId === id), 5000);
       if (!arrived) problems.push(`round ${round}: the simulated OnDeviceAdded did not reach JavaScript in 5 s`);
       h.stop();
@@ -255,11 +255,11 @@ if (mode === 'devices') {
       if (h.active) problems.push(`round ${round}: still active after stop`);
       let threw = false;
       try {
-        h.simulateAdded(id);
+        h.simulate(id);
       } catch {
         threw = true;
       }
-      if (!threw) problems.push(`round ${round}: simulateAdded after stop did not throw`);
+      if (!threw) problems.push(`round ${round}: simulate after stop did not throw`);
       runs.push({ round, registeredMs, deliveredMs: arrived ? Date.now() - t1 : null, events: got.length });
     }
     return { ok: problems.length === 0, problems, runs };
