@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DeviceChangeCause, type NativeDeviceNotification, nativeNotificationCause, watchNativeSources } from './device-sources.js';
+import { type DeviceChangeCause, type NativeDeviceNotification, nativeNotificationCause, nativeNotificationsWanted, watchNativeSources } from './device-sources.js';
 
 /** A stand-in for the addon's `DeviceNotifications.start`: what Windows would send, by hand. */
 function fakeStarter() {
@@ -13,6 +13,13 @@ function fakeStarter() {
 }
 
 describe('native notifications -> causes', () => {
+  it('are started on Windows and macOS unless SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS=0', () => {
+    expect(nativeNotificationsWanted('win32', {})).toBe(true);
+    expect(nativeNotificationsWanted('darwin', {})).toBe(true);
+    expect(nativeNotificationsWanted('linux', {})).toBe(false);
+    expect(nativeNotificationsWanted('win32', { SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS: '0' })).toBe(false);
+  });
+
   it('maps every kind the Windows addon sends to windows-endpoints', () => {
     const id = '{0.0.0.00000000}.{5e1f2d3c-0000-4000-8000-000000000001}';
     expect(nativeNotificationCause({ kind: 'added', deviceId: id }, 'win32')).toBe('windows-endpoints');

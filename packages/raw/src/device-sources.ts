@@ -88,9 +88,16 @@ export function watchSources(
   onError: (e: Error) => void,
   persistent: boolean,
 ): () => void {
-  if (process.platform === 'win32' || process.platform === 'darwin') {
+  if (nativeNotificationsWanted()) {
     const start: NativeNotificationStarter = (callback, keepAlive) => callNative((n) => n.DeviceNotifications.start(callback, keepAlive));
-    return watchNativeSources(start, onChange, persistent);
+    if (process.platform === 'win32') return watchNativeSources(start, onChange, persistent);
+    // macOS: never run yet (no Mac here); a refused registration leaves
+    // check() working instead of failing watchDevices().
+    try {
+      return watchNativeSources(start, onChange, persistent);
+    } catch {
+      return () => {};
+    }
   }
   const watchers = new Map<string, FSWatcher>();
   const targets = watchTargets();
@@ -123,6 +130,16 @@ export function watchSources(
     for (const w of watchers.values()) w.close();
     watchers.clear();
   };
+}
+
+/**
+ * Whether `watchDevices()` starts the native addon's notifications: on
+ * Windows and macOS, unless `SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS=0` (a
+ * way out while they are untested on those systems; `check()` still works).
+ */
+export function nativeNotificationsWanted(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS === '0') return false;
+  return platform === 'win32' || platform === 'darwin';
 }
 
 /** A notification of the native addon (its `DeviceNotificationJs`). */

@@ -240,7 +240,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * notifications (cause `'windows-endpoints'`; built and registered under Wine
  * in this project's tests, not yet tested on real Windows). macOS: CoreAudio's
  * device-list and default-device listeners (cause `'coreaudio'`; built, never
- * run). See docs/reliability.md; `check()` works everywhere.
+ * run). `SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS=0` turns the Windows and
+ * macOS notifications off. See docs/reliability.md; `check()` works
+ * everywhere.
  *
  * @example
  * ```ts
@@ -252,9 +254,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * @param options - See {@link WatchDevicesOptions}.
  * @returns The watcher; close it (or abort the signal) to stop.
  * @throws TypeError for bad options; PortAudioError if PortAudio cannot be
- *   loaded (the first list is taken at once), or (Windows, macOS) if the
- *   operating system refuses the notification registration (the message
- *   names the call and its HRESULT or OSStatus).
+ *   loaded (the first list is taken at once), or (Windows) if Windows refuses
+ *   the notification registration (the message names the call and its
+ *   HRESULT; on macOS a refusal leaves only `check()`).
  */
 export function watchDevices(options: WatchDevicesOptions = {}): DeviceWatcher {
   if (typeof options !== 'object' || options === null) {
