@@ -97,7 +97,12 @@ for (const api of apis) {
 // stop and a second start work, watchDevices() opens, check()s and closes, and
 // the process exits by itself. Wine cannot plug devices in here, so whether it
 // delivers a real notification (to a change of its default-device registry
-// value) is reported (`wine`), not required.
+// value) is reported (`wine`), not required. Measured 2026-12-07 (Wine 8.0,
+// four runs): it does: writing HKCU\Software\Wine\Drivers\winealsa.drv\
+// DefaultOutput made Wine's mmdevapi call OnDefaultDeviceChanged twice (render;
+// roles console and multimedia) 277-439 ms later, deleting it twice more, and
+// watchDevices() refreshed on them. OnDeviceAdded/Removed/StateChanged from
+// Wine itself were never seen (no device can come or go here).
 const WATCH = [
   'native notifications: register, deliver through the COM interface, stop, start again',
   'watchDevices() under Wine: opens (notifications registered), check(), Wine default-device change, close()',
@@ -119,9 +124,9 @@ for (const r of results) {
   const parts = [];
   if (r.played) parts.push(`played ${r.played.measured.map((m) => `${m.freq} Hz ${m.seconds} s RMS ${m.rms}`).join(' / ')}`);
   if (r.measured) parts.push(`recorded ${r.measured.map((m) => `${m.freq} Hz ${m.seconds} s RMS ${m.rms}`).join(' / ')}`);
-  const what = parts.length ? `: ${parts.join('; ')}` : '';
-  if (r.wine) parts.push(r.wine);
   if (r.runs) parts.push(r.runs.map((x) => `start ${x.registeredMs} ms, simulated event in ${x.deliveredMs} ms`).join('; '));
+  if (r.wine) parts.push(r.wine);
+  const what = parts.length ? `: ${parts.join('; ')}` : '';
   const why = r.ok ? '' : `  <-- ${JSON.stringify(r.problems ?? r.error ?? r.thrown ?? r)}`;
   console.log(`${r.ok ? 'ok  ' : r.known ? 'KNOWN' : 'FAIL'} ${r.api ? `[${r.api}] ` : ''}${r.name}${r.ms !== undefined ? ` (${r.ms} ms)` : ''}${r.seconds !== undefined ? ` (${r.seconds} s)` : ''}${what}${why}`);
   if (!r.ok && !r.known) problems.push(`${r.api ?? ''} ${r.name}`);
