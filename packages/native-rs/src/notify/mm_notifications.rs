@@ -338,7 +338,8 @@ unsafe extern "system" fn client_on_default_device_changed(
 }
 
 /// Property changes (names, formats, volume-related keys) come often and do
-/// not change the device list: ignored.
+/// not change the device list: ignored. (The one method without
+/// `catch_unwind`: its body is empty, nothing in it can panic.)
 unsafe extern "system" fn client_on_property_value_changed(
     _this: *mut c_void,
     _id: *const u16,
