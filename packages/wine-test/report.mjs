@@ -106,6 +106,7 @@ for (const api of apis) {
 const WATCH = [
   'native notifications: register, deliver through the COM interface, stop, start again',
   'watchDevices() under Wine: opens (notifications registered), check(), Wine default-device change, close()',
+  'watchDevices() (persistent) keeps the process alive until close()',
   'watcher with persistent: false left open at the end',
   'device notifications: the process exits by itself',
 ];

@@ -310,6 +310,19 @@ if (mode === 'devices') {
     return { ok: problems.length === 0, problems, wine, wineEvents: seen.length, firstCheck: first.map((e) => `${e.type} ${e.device?.name}`), events: events.map((e) => `${e.type}:${e.cause}`) };
   });
 
+  // persistent (the default) keeps the process alive until close(): the timer
+  // that closes it is unreferenced, so it fires only if the watcher held the
+  // loop (otherwise the process would end here, and this result be missing).
+  await new Promise((resolve) => {
+    const w = sd.watchDevices();
+    const t0 = Date.now();
+    setTimeout(() => {
+      w.close();
+      report('watchDevices() (persistent) keeps the process alive until close()', true, { ms: Date.now() - t0 });
+      resolve();
+    }, 1000).unref();
+  });
+
   // Left open on purpose: persistent: false must not keep the process alive
   // (run.sh checks that this process exits by itself).
   sd.watchDevices({ persistent: false });
