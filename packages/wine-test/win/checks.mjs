@@ -291,10 +291,14 @@ if (mode === 'devices') {
     let wine = 'reg.exe failed';
     try {
       const t0 = Date.now();
-      reg('add', KEY, '/v', 'DefaultOutput', '/d', 'sounddevice-probe', '/f');
-      const delivered = await until(() => seen.length > 0, 3000);
-      const refreshed = await until(() => w.devices !== before, 3000);
-      reg('delete', KEY, '/v', 'DefaultOutput', '/f');
+      let delivered, refreshed;
+      try {
+        reg('add', KEY, '/v', 'DefaultOutput', '/d', 'sounddevice-probe', '/f');
+        delivered = await until(() => seen.length > 0, 3000);
+        refreshed = await until(() => w.devices !== before, 3000);
+      } finally {
+        reg('delete', KEY, '/v', 'DefaultOutput', '/f'); // the prefix is shared by every run
+      }
       wine = delivered
         ? `Wine delivered ${seen.map((e) => `${e.kind}(flow ${e.flow}, role ${e.role})`).join(', ')} ${Date.now() - t0} ms after the registry change; watchDevices() ${refreshed ? 'refreshed' : 'did NOT refresh'}`
         : 'Wine delivered no notification in 3 s after the registry change';
