@@ -98,9 +98,9 @@ for (const api of apis) {
 // the process exits by itself. Wine cannot plug devices in here, so whether it
 // delivers a real notification (to a change of its default-device registry
 // value) is reported (`wine`), not required. Measured 2026-12-07 (Wine 8.0,
-// four runs): it does: writing HKCU\Software\Wine\Drivers\winealsa.drv\
+// five runs): it does: writing HKCU\Software\Wine\Drivers\winealsa.drv\
 // DefaultOutput made Wine's mmdevapi call OnDefaultDeviceChanged twice (render;
-// roles console and multimedia) 277-439 ms later, deleting it twice more, and
+// roles console and multimedia) 277-500 ms later, deleting it twice more, and
 // watchDevices() refreshed on them. OnDeviceAdded/Removed/StateChanged from
 // Wine itself were never seen (no device can come or go here).
 const WATCH = [
