@@ -123,6 +123,12 @@ attempt() {
       echo "{\"name\":\"exit with running streams ($how)\",\"api\":\"$api\",\"ok\":$([ "$rc" = 0 ] && echo true || echo false),\"exitCode\":$rc,\"seconds\":$((SECONDS - t0))}" >>"$run/exit-$how-$(slug "$api").out"
     done
   done
+  step "device notifications (watchDevices)"
+  t0=$SECONDS
+  rc=$(wine_node watch 60 checks.mjs watch)
+  # The process must end by itself: the watchers were closed, or left open with persistent: false.
+  echo "{\"name\":\"device notifications: the process exits by itself\",\"api\":null,\"ok\":$([ "$rc" = 0 ] && echo true || echo false),\"exitCode\":$rc,\"seconds\":$((SECONDS - t0))}" >>"$run/watch-exit.out"
+  [ "$rc" = 0 ] || { echo "watch: exit code $rc" >>"$run/failures"; tail -20 "$run/watch.err" >&2; }
   step "missing PortAudio"
   dll="$run/app/node_modules/@sounddevice/native-win32-x64-msvc/$WIN_PA_DLL"
   mv "$dll" "$dll.away"

@@ -27,7 +27,11 @@ export interface WatchDevicesOptions {
 export type DeviceChangeEvent = DeviceChange & {
   /** The device list after the change (what `queryDevices()` returns now). */
   devices: DeviceList;
-  /** What made the watcher look: a sound card, the ALSA configuration, the JACK server, or `check()`. */
+  /**
+   * What made the watcher look: a sound card, the ALSA configuration, the
+   * JACK server (Linux), Windows' endpoint notifications, CoreAudio (macOS),
+   * or `check()`.
+   */
   cause: DeviceChangeCause;
 };
 
@@ -231,7 +235,13 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * the ALSA configuration files in use changing (`ALSA_CONFIG_PATH`, else
  * alsa-lib's defaults), and the JACK server PortAudio uses starting or
  * stopping (its socket in `/dev/shm`), by file-system notifications: nothing
- * polls PortAudio. Other platforms: see docs/reliability.md; `check()` works
+ * polls PortAudio. Windows: audio endpoints added, removed, enabled, disabled
+ * or unplugged, and new default endpoints, from the MMDevice API's
+ * notifications (cause `'windows-endpoints'`; built and registered under Wine
+ * in this project's tests, not yet tested on real Windows). macOS: CoreAudio's
+ * device-list and default-device listeners (cause `'coreaudio'`; built, never
+ * run). `SOUNDDEVICE_NATIVE_DEVICE_NOTIFICATIONS=0` turns the Windows and
+ * macOS notifications off. See docs/reliability.md; `check()` works
  * everywhere.
  *
  * @example
@@ -244,7 +254,9 @@ function _jackMissing(s: DeviceSnapshot): boolean {
  * @param options - See {@link WatchDevicesOptions}.
  * @returns The watcher; close it (or abort the signal) to stop.
  * @throws TypeError for bad options; PortAudioError if PortAudio cannot be
- *   loaded (the first list is taken at once).
+ *   loaded (the first list is taken at once), or (Windows) if Windows refuses
+ *   the notification registration (the message names the call and its
+ *   HRESULT; on macOS a refusal leaves only `check()`).
  */
 export function watchDevices(options: WatchDevicesOptions = {}): DeviceWatcher {
   if (typeof options !== 'object' || options === null) {

@@ -7,6 +7,9 @@
 //   node checks.mjs errors
 //   node checks.mjs missing
 //   node checks.mjs exit <host API name> <exit|end>
+//   node checks.mjs watch
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import * as sd from '@sounddevice/numeric';
@@ -216,6 +219,118 @@ if (mode === 'devices') {
     if (how === 'exit') process.exit(0);
     void out.close().then(() => input.close());
   }, 200);
+} else if (mode === 'watch') {
+  // Device notifications (MMDevice API, IMMNotificationClient). Wine cannot
+  // add or remove a device here; what it can do is re-read the default
+  // device from its registry key: a change of
+  // HKCU\Software\Wine\Drivers\winealsa.drv\DefaultOutput makes Wine's
+  // mmdevapi call OnDefaultDeviceChanged (if this Wine implements it: the
+  // result says whether anything arrived; report.mjs does not require it).
+  const native = createRequire(import.meta.url)('@sounddevice/native');
+  const KEY = 'HKCU\\Software\\Wine\\Drivers\\winealsa.drv';
+  const reg = (...args) => execFileSync('reg.exe', args, { stdio: 'ignore', timeout: 15_000 });
+  const until = async (test, ms) => {
+    const end = Date.now() + ms;
+    while (!test() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return test();
+  };
+
+  await check('native notifications: register, deliver through the COM interface, stop, start again', async () => {
+    const problems = [];
+    if (native.deviceNotificationsSupported() !== true) problems.push('deviceNotificationsSupported() is not true');
+    const runs = [];
+    for (let round = 1; round <= 2; round++) {
+      const got = [];
+      const t0 = Date.now();
+      const h = native.DeviceNotifications.start((e) => got.push(e), false);
+      const registeredMs = Date.now() - t0;
+      if (!h.active) problems.push(`round ${round}: not active after start`);
+      const id = `{0.0.0.00000000}.{sounddevice-probe-${round}}`;
+      const t1 = Date.now();
+      h.simulate(id);
+      const arrived = await until(() => got.some((e) => e.kind === 'added' && e.deviceId === id), 5000);
+      if (!arrived) problems.push(`round ${round}: the simulated OnDeviceAdded did not reach JavaScript in 5 s`);
+      h.stop();
+      h.stop();
+      if (h.active) problems.push(`round ${round}: still active after stop`);
+      let threw = false;
+      try {
+        h.simulate(id);
+      } catch {
+        threw = true;
+      }
+      if (!threw) problems.push(`round ${round}: simulate after stop did not throw`);
+      runs.push({ round, registeredMs, deliveredMs: arrived ? Date.now() - t1 : null, events: got.length });
+    }
+    return { ok: problems.length === 0, problems, runs };
+  });
+
+  await check('watchDevices() under Wine: opens (notifications registered), check(), Wine default-device change, close()', async () => {
+    const problems = [];
+    // Raw notifications, to see whether Wine sends any.
+    const seen = [];
+    const probe = native.DeviceNotifications.start((e) => seen.push(e), false);
+    const w = sd.watchDevices({ settleMs: 50 });
+    const events = [];
+    w.on('change', (e) => events.push(e));
+    // The first refresh may move PortAudio's defaults: under Wine, MME's
+    // default is the Wine Sound Mapper when PortAudio first starts and the
+    // device it maps to ("In: default", "Out: default") after a restart
+    // (measured 2026-12-07: defaultInput and defaultOutput on the first
+    // check(), nothing on the second). Only default changes are allowed then;
+    // the second check() must find nothing.
+    const first = await w.check();
+    const checked = await w.check();
+    if (!Array.isArray(first) || !Array.isArray(checked)) problems.push('check() did not return an array');
+    if ([...first, ...checked].some((e) => e.cause !== 'check')) problems.push(`check() reported causes ${[...first, ...checked].map((e) => e.cause)}`);
+    if (first.some((e) => e.type === 'added' || e.type === 'removed')) problems.push(`the first check() found devices added or removed: ${first.map((e) => `${e.type} ${e.device?.name}`)}`);
+    if (checked.length !== 0) problems.push(`the second check() found ${checked.length} changes with nothing changed`);
+    if (!(w.devices.length > 0)) problems.push('no devices after check()');
+    // Ask Wine to re-read its default output device (then put the key back).
+    const before = w.devices;
+    let wine = 'reg.exe failed';
+    try {
+      const t0 = Date.now();
+      let delivered, refreshed;
+      try {
+        reg('add', KEY, '/v', 'DefaultOutput', '/d', 'sounddevice-probe', '/f');
+        delivered = await until(() => seen.length > 0, 3000);
+        refreshed = await until(() => w.devices !== before, 3000);
+      } finally {
+        reg('delete', KEY, '/v', 'DefaultOutput', '/f'); // the prefix is shared by every run
+      }
+      wine = delivered
+        ? `Wine delivered ${seen.map((e) => `${e.kind}(flow ${e.flow}, role ${e.role})`).join(', ')} ${Date.now() - t0} ms after the registry change; watchDevices() ${refreshed ? 'refreshed' : 'did NOT refresh'}`
+        : 'Wine delivered no notification in 3 s after the registry change';
+      if (delivered && !refreshed) problems.push('a notification arrived but watchDevices() did not refresh');
+    } catch (e) {
+      wine = `reg.exe failed: ${e?.message}`;
+    }
+    probe.stop();
+    w.close();
+    if (!w.closed) problems.push('not closed after close()');
+    const after = await w.check(); // check() works on a closed watcher
+    if (!Array.isArray(after)) problems.push('check() after close() did not return an array');
+    return { ok: problems.length === 0, problems, wine, wineEvents: seen.length, firstCheck: first.map((e) => `${e.type} ${e.device?.name}`), events: events.map((e) => `${e.type}:${e.cause}`) };
+  });
+
+  // persistent (the default) keeps the process alive until close(): the timer
+  // that closes it is unreferenced, so it fires only if the watcher held the
+  // loop (otherwise the process would end here, and this result be missing).
+  await new Promise((resolve) => {
+    const w = sd.watchDevices();
+    const t0 = Date.now();
+    setTimeout(() => {
+      w.close();
+      report('watchDevices() (persistent) keeps the process alive until close()', true, { ms: Date.now() - t0 });
+      resolve();
+    }, 1000).unref();
+  });
+
+  // Left open on purpose: persistent: false must not keep the process alive
+  // (run.sh checks that this process exits by itself).
+  sd.watchDevices({ persistent: false });
+  report('watcher with persistent: false left open at the end', true);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

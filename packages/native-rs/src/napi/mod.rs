@@ -2,6 +2,7 @@
 //! shapes, converts types and errors, and delegates to `pa` and `engine`.
 
 mod config;
+mod device_notifications;
 mod environment;
 mod errors;
 mod event_loop;
