@@ -434,6 +434,15 @@ async function startupCase() {
     const r = await runChild(python, ['-c', code], { env: childEnv, timeoutMs: 30_000 });
     records.push({ case: 5, impl, mode, rep, result: { wall: r.wall, ok: r.code === 0 }, processWall: r.wall });
   };
+  // The command line: `sounddevice devices` beside `python3 -m sounddevice` (issue 17).
+  const cli = async (rep) => {
+    const r = await runChild(process.execPath, [path.join(config.nodeRoot ?? ROOT_DIR, 'packages/cli/dist/bin.js'), 'devices'], { env: childEnv, timeoutMs: 30_000 });
+    records.push({ case: 5, impl: 'node', mode: 'cli', rep, result: { wall: r.wall, ok: r.code === 0 }, processWall: r.wall });
+  };
+  const pyCli = async (rep) => {
+    const r = await runChild(python, ['-m', 'sounddevice'], { env: childEnv, timeoutMs: 30_000 });
+    records.push({ case: 5, impl: 'python', mode: 'cli', rep, result: { wall: r.wall, ok: r.code === 0 }, processWall: r.wall });
+  };
   const bare = async (rep) => {
     const r = await runChild(process.execPath, ['-e', '0'], { env: childEnv });
     records.push({ case: 5, impl: 'node', mode: 'bare', rep, result: { wall: r.wall, ok: r.code === 0 } });
@@ -450,6 +459,8 @@ async function startupCase() {
       py('pass', 'bare', 'python'),
       bare,
       floor,
+      cli,
+      pyCli,
     ],
     config.startupReps,
   );
