@@ -44,9 +44,9 @@ function valgrindVersion(): string {
  */
 const WALL_CLOCK_TESTS = ['a_synchronous_program_is_waited_for_within_the_device_callback_not_its_own_block'];
 
-/** The test executables of the Cargo workspace (release, as the package's `test` script), built if needed. */
+/** The test executables of the Cargo workspace (profile `test-opt`, as the package's `test` script), built if needed. */
 function rustTestBinaries(): string[] {
-  const out = execFileSync('cargo', ['test', '--workspace', '--release', '--no-run', '--message-format=json'], {
+  const out = execFileSync('cargo', ['test', '--workspace', '--profile', 'test-opt', '--no-run', '--message-format=json'], {
     cwd: NATIVE_DIR,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
