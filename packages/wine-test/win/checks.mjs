@@ -3,7 +3,7 @@
 // (redirected to a file by run.sh: Wine 8 gives node.exe EBADF on pipes).
 //
 //   node checks.mjs devices
-//   node checks.mjs content <host API name>
+//   node checks.mjs content <host API name> [<check number>]
 //   node checks.mjs errors
 //   node checks.mjs missing
 //   node checks.mjs exit <host API name> <exit|end>
@@ -34,7 +34,14 @@ function report(name, ok, detail = {}) {
 const CHECK_LIMIT_MS = 25_000;
 let timedOut = 0;
 
+// `content <api> <n>` runs only the n-th content check (run.sh runs each in a
+// process of its own, so that a stream Wine left stalled cannot spoil the next).
+let checkIndex = -1;
+const onlyCheck = mode === 'content' && how !== undefined ? Number(how) : undefined;
+
 async function check(name, fn) {
+  checkIndex += 1;
+  if (onlyCheck !== undefined && checkIndex !== onlyCheck) return;
   const t0 = Date.now();
   let timer;
   const limit = new Promise((resolve) => {
