@@ -49,10 +49,11 @@ const USAGE = `Usage: node bench/run.mjs [options]   (or: pnpm bench -- [options
                         from bench/notes.md) replace the file's; the other cases' sections stay
   --node-root DIR       the Node.js column uses the built packages of another checkout DIR
                         (DIR/packages/*/dist and its addon) instead of this repository's
-  --ab-root DIR         case 7 also runs the Node rows with the packages of DIR (e.g. a git
-                        worktree of an older commit, built), alternating with this build's, and
-                        the report adds an A/B table; --ab-label TEXT names it (default: DIR's commit)
-  --ab-reps N           repetitions of case 7 when --ab-root is given (default 7)
+  --ab-root DIR         cases 1 (main-thread callback rows) and 7 also run the Node rows with the
+                        packages of DIR (e.g. a git worktree of an older commit, built), alternating
+                        with this build's, and the report adds A/B tables; --ab-label TEXT names it
+                        (default: DIR's commit)
+  --ab-reps N           repetitions of cases 1 and 7 when --ab-root is given (default 7)
   --venv DIR            Python venv (default bench/.venv)
   --from FILE.json      only rewrite the report from the raw results of an earlier run;
                         give it several times to merge sessions (a later file's figures
@@ -368,13 +369,23 @@ async function streamCases(blockSize) {
       ...NODE_STREAMS.map((s) => (rep) => measure({ case: caseNo, blockSize, load, rep, ...s }, 'node', { ...base, ...s, load })),
     ];
     jobs.push((rep) => measure({ case: caseNo, blockSize, load, rep }, 'floor', { ...base, load }));
-    await alternate(jobs, load ? Math.max(1, config.reps - 1) : config.reps);
-  }
-  // The floor of a hand-off: the C floor waking another thread per block / per 4 blocks.
-  if (config.cases.has(1)) {
-    for (const batch of [1, 4]) {
-      await measure({ case: 1, blockSize, mode: 'handoff', batch }, 'floor', { ...base, case: 'handoff', batch });
+    if (!load) {
+      // The floor of a hand-off (the C floor waking another thread per block /
+      // per 4 blocks) alternates with the rest: the 1.2× target compares the
+      // main-thread callback with it, so both must see the same machine.
+      for (const batch of [1, 4]) {
+        jobs.push((rep) => measure({ case: 1, blockSize, mode: 'handoff', batch, rep }, 'floor', { ...base, case: 'handoff', batch }));
+      }
+      if (config.abRoot) {
+        // The other build's main-thread callback rows (A/B of an engine change).
+        const build = config.abLabel;
+        for (const s of NODE_STREAMS.filter((x) => x.mode === 'callback')) {
+          jobs.push((rep) => measure({ case: 1, blockSize, build, rep, ...s }, 'node', { ...base, ...s, nodeRoot: config.abRoot }));
+        }
+      }
     }
+    const reps = load ? Math.max(1, config.reps - 1) : config.abRoot ? Math.max(config.reps, config.abReps) : config.reps;
+    await alternate(jobs, reps);
   }
   // Loopback latency of each configuration (deterministic: once).
   const probe = { case: 'stream-latency', blockSize };

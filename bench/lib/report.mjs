@@ -77,7 +77,7 @@ export function buildReport(results) {
     const handoff1 = handoff(1);
     for (const mode of ['callback', 'processor']) {
       for (const cushion of CUSHIONS) {
-        const st = streamStats(select(records, { case: 1, blockSize: bs, impl: 'node', mode, cushion }));
+        const st = streamStats(select(records, { case: 1, blockSize: bs, impl: 'node', mode, cushion, build: undefined }));
         if (st.runs === 0) continue;
         // The issue's CPU targets are for cushion 2 and 8; cushion 0 (synchronous) is compared on latency.
         const limit = cushion === 2 ? 1.0 : cushion === 8 ? 0.5 : undefined;
@@ -191,6 +191,32 @@ export function buildReport(results) {
       const added = r.cushion ? `${r.cushion * bs} (${ms(r.cushion * bs)})` : '0';
       const loop = r.lat === undefined ? '–' : r.lat < 0 ? 'not found' : `${r.lat}${rows.floorLat !== undefined && r.lat >= 0 ? ` (+${r.lat - rows.floorLat})` : ''}`;
       s(`| ${r.label} | ${r.cushion ?? '–'} | ${added} | ${loop} | ${cpu} | ${r.label.startsWith('Python') ? '1.00×' : ratio(st.cpuUs, py.cpuUs)} | ${ratio(st.cpuUs, fl.cpuUs)} | ${r.limit ? `≤ ${r.limit.toFixed(1)}×` : ''} | ${fmt(st.under10)} | ${fmt(st.over10)} | ${yes(r.cpuMet)} | ${yes(r.ufMet)} |`);
+    }
+    s();
+  }
+
+  // A/B of main-thread callbacks against another build (--ab-root), with the
+  // hand-off floor of the same run beside both.
+  const c1builds = [...new Set(records.filter((r) => r.case === 1 && r.build).map((r) => r.build))];
+  for (const build of c1builds) {
+    s(`### A/B: main-thread callbacks against \`${build}\``);
+    s();
+    s(`The other build's packages (\`--ab-root\`) alternating with this build's and with the C hand-off floor in the same session; CPU per callback is the median of the runs, the range min-max. ` +
+      'The target of issue 12: at most 1.2 × "C floor + hand-off to a thread every block" at every block size and cushion.');
+    s();
+    s(`| block size | cushion | C floor + hand-off | \`${build}\` | range | × hand-off | this build | range | × hand-off | this / \`${build}\` | underflows / 10 s, old → new |`);
+    s('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const bs of config.blockSizes) {
+      const hand = streamStats(records.filter((r) => r.case === 1 && r.blockSize === bs && r.mode === 'handoff' && r.batch === 1));
+      for (const cushion of CUSHIONS) {
+        const recs = (b) => ok(records.filter((r) => r.case === 1 && r.blockSize === bs && r.impl === 'node' && r.mode === 'callback' && r.cushion === cushion && r.build === b));
+        const per = (b) => recs(b).map((r) => (r.result.cpu / r.result.callbacks) * 1e6);
+        const [o, nw] = [per(build), per(undefined)];
+        if (o.length === 0 && nw.length === 0) continue;
+        const range = (v) => (v.length ? `${fmt(Math.min(...v))}-${fmt(Math.max(...v))} µs` : '–');
+        const [so, sn] = [streamStats(recs(build)), streamStats(recs(undefined))];
+        s(`| ${bs} | ${cushion} | ${fmt(hand.cpuUs)} µs | ${fmt(median(o))} µs | ${range(o)} | ${ratio(median(o), hand.cpuUs)} | ${fmt(median(nw))} µs | ${range(nw)} | ${ratio(median(nw), hand.cpuUs)} | ${ratio(median(nw), median(o))} | ${fmt(so.under10)} → ${fmt(sn.under10)} |`);
+      }
     }
     s();
   }

@@ -48,7 +48,10 @@ export class CallbackFlags {
    * @throws TypeError or RangeError if `bits` is not a non-negative integer.
    */
   constructor(bits = 0) {
-    this._bits = checkNonNegativeInteger(bits, 'bits');
+    // The common case (a status word from the engine, once per block) skips
+    // the full check.
+    const word = bits >>> 0;
+    this._bits = word === bits ? word : checkNonNegativeInteger(bits, 'bits');
   }
 
   /** The raw PortAudio status bits. */

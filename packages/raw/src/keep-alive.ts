@@ -10,14 +10,21 @@
 /** Running streams: the strong references that root them. */
 const _running = new Set<object>();
 
-export class KeepAlive {
+export class KeepAlive<T extends object> {
   private _timer: NodeJS.Timeout | undefined;
+  /**
+   * The owner while held, `undefined` otherwise: a closure may capture this
+   * holder (and not the KeepAlive, which refers to its owner always) to
+   * reach a running owner without a WeakRef.
+   */
+  readonly live: { owner: T | undefined } = { owner: undefined };
 
-  constructor(private readonly owner: object) {}
+  constructor(private readonly owner: T) {}
 
   hold(): void {
     if (this._timer !== undefined) return;
     _running.add(this.owner);
+    this.live.owner = this.owner;
     // A timer is what keeps the event loop (and the process) running.
     this._timer = setInterval(() => {}, 1 << 30);
   }
@@ -26,6 +33,7 @@ export class KeepAlive {
     if (this._timer === undefined) return;
     clearInterval(this._timer);
     _running.delete(this.owner);
+    this.live.owner = undefined;
     this._timer = undefined;
   }
 }

@@ -35,7 +35,7 @@ async function main() {
   let inBacking = new Uint8Array(Math.max(1, inFrameBytes * Math.max(info.blockSize, 1024)));
   let outBacking = new Uint8Array(Math.max(1, outFrameBytes * Math.max(info.blockSize, 1024)));
   const views = new Map();
-  const meta = new Float64Array(6); // frames, status, three times, outputLate
+  const meta = new Float64Array(7); // frames, status, three times, outputLate, blocks still ready
   const { CallbackFlags } = await import('@sounddevice/core');
 
   function viewsFor(frames) {
@@ -57,14 +57,22 @@ async function main() {
   }
 
   parentPort.postMessage({ type: 'ready' });
+  const EMPTY = new Uint8Array(0);
   let seq = stream.seq;
   for (;;) {
     if (stream.closed) return;
-    for (;;) {
-      const frames = stream.nextBlockFrames;
-      if (frames === 0) break;
+    // One native call per block: it queues the previous block's output and
+    // takes the next block (frames), 0 when none is ready, -frames when the
+    // next block is larger than the buffers (blockSize 0).
+    let frames = stream.exchange(EMPTY, inBacking, meta, true);
+    let halted = false;
+    while (frames !== 0) {
+      if (frames < 0) {
+        viewsFor(-frames);
+        frames = stream.exchange(EMPTY, inBacking, meta, true);
+        continue;
+      }
       const v = viewsFor(frames);
-      if (!stream.nextBlock(inBacking, meta)) break;
       const time = { inputBufferAdcTime: meta[2], currentTime: meta[3], outputBufferDacTime: meta[4] };
       const status = new CallbackFlags(meta[1]);
       // Output for a slot the device already filled with silence is not
@@ -86,7 +94,7 @@ async function main() {
         }
       } catch (e) {
         if (e?.name === 'CallbackStop') {
-          if (queueOutput) stream.pushBlock(v.outBytes);
+          if (queueOutput) stream.exchange(v.outBytes, EMPTY, meta, false);
           stream.requestStop();
         } else if (e?.name === 'CallbackAbort') {
           stream.requestAbort();
@@ -96,12 +104,16 @@ async function main() {
           // 'finished' notification overtake the error message).
           post(e);
         }
-        // No more callbacks this run; wait for the stream to be closed or restarted.
-        seq = waitForRestart(stream, seq);
-        if (stream.closed) return; // (blocks queued before the close are stale)
-        continue;
+        halted = true;
+        break;
       }
-      if (queueOutput) stream.pushBlock(v.outBytes);
+      frames = stream.exchange(queueOutput ? v.outBytes : EMPTY, inBacking, meta, true);
+    }
+    if (halted) {
+      // No more callbacks this run; wait for the stream to be closed or restarted.
+      seq = waitForRestart(stream, seq);
+      if (stream.closed) return; // (blocks queued before the close are stale)
+      continue;
     }
     seq = stream.waitBlocks(seq);
   }

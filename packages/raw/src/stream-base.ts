@@ -97,18 +97,18 @@ export abstract class StreamBase<I, O> extends EventEmitter {
   private readonly _presentation: StreamPresentation<I, O>;
   private readonly _callback: AnyCallback<I, O> | undefined;
   private readonly _finishedCallback: (() => void) | undefined;
-  private readonly _keepAlive = new KeepAlive(this);
+  private readonly _keepAlive = new KeepAlive<this>(this);
   private readonly _inViews: BlockViews<I> | undefined;
   private readonly _outViews: BlockViews<O> | undefined;
-  /** [frames, status, adcTime, currentTime, dacTime, outputLate] of the block being run. */
-  private readonly _meta = new Float64Array(6);
+  /** Filled by the native `exchange`: frames, status, 3 times, outputLate, blocks still ready. */
+  private readonly _meta = new Float64Array(7);
   private readonly _processor: ProcessorHost | undefined;
   private readonly _buffers: BufferTransfer | undefined;
   private _callbackDone = false;
   /** Inside `_drain` (a stop() from the callback must not drain again). */
   private _draining = false;
-  /** A deferred re-arm of the native notification is queued (setImmediate). */
-  private _rearmScheduled = false;
+  /** A drain of the blocks left over by the last one is queued (setImmediate). */
+  private _drainScheduled = false;
   /** This stream, weakly: pending re-arms must not keep a dropped stream from being collected. */
   private readonly _self: WeakRef<this>;
   private _activation = 0;
@@ -146,7 +146,12 @@ export abstract class StreamBase<I, O> extends EventEmitter {
     // stream only weakly: none of them may keep a dropped stream alive.
     const ref = (this._self = new WeakRef(this));
     const blockFrames = resolved.blockSize > 0 ? resolved.blockSize : 1024;
-    this._native = this._open(mode, resolved, (event) => ref.deref()?._onNotify(event), processor === undefined, buffers);
+    // The notification reaches the stream through the keep-alive's strong
+    // reference while it runs (a WeakRef's deref() costs an allocation per
+    // call), weakly otherwise: the native side holds this function, and a
+    // strong reference here would keep a dropped stream from being collected.
+    const live = this._keepAlive.live;
+    this._native = this._open(mode, resolved, (event) => (live.owner ?? ref.deref())?._onNotify(event), processor === undefined, buffers);
     const inFrame = this._native.inFrameBytes;
     const outFrame = this._native.outFrameBytes;
     if (callback !== undefined) {
@@ -557,81 +562,56 @@ export abstract class StreamBase<I, O> extends EventEmitter {
 
   private _drain(): void {
     const callback = this._callback;
-    if (callback === undefined || this._native.closed) return;
+    if (callback === undefined || this._callbackDone) return;
     this._draining = true;
     try {
       this._drainBlocks(callback);
     } finally {
       this._draining = false;
-      this._rearm();
     }
   }
 
   /**
-   * Re-arms the native "blocks ready" notification after a drain. When the
-   * callback has caught up (nothing ready: a paced device), at once. When
-   * blocks are still waiting (an unpaced device such as a file PCM or
-   * `vnull` makes them as fast as the callback runs), on the next
-   * event-loop turn instead: notifications answered in the same turn would
-   * keep timers and I/O (a file being read for the callback) waiting. No
-   * block is missed: whatever arrived before the re-arm is drained right
-   * after it, and the pump announces every block after it.
+   * Runs the callback on the blocks ready now, one native `exchange` per
+   * block: it queues the block's output and takes the next block in the
+   * same call (or, with none left, re-arms the "blocks ready"
+   * notification). Only the blocks ready at the start are handled: on an
+   * unpaced device (a file PCM, `vnull`) new ones are ready as fast as the
+   * callback makes them, and an unbounded loop would keep timers and I/O
+   * (a file being read for the callback) waiting; the rest get the next
+   * event-loop turn. No block is missed: whatever arrives before the
+   * re-arm is taken right after it, and every block after it is announced.
    */
-  private _rearm(): void {
-    const n = this._native;
-    if (n.closed || this._rearmScheduled) return;
-    if (n.nextBlockFrames === 0 && n.rearmNotify() === 0) return;
-    this._rearmScheduled = true;
-    // Through the weak reference: on an unpaced device blocks are ready at
-    // almost every re-arm, so an immediate is nearly always pending, and a
-    // strong one would keep a stream its owner dropped from ever being
-    // collected (and its keep-alive from ending).
-    const self = this._self;
-    setImmediate(() => {
-      const stream = self.deref();
-      if (stream === undefined) return;
-      stream._rearmScheduled = false;
-      const native = stream._native;
-      if (native.closed) return;
-      native.rearmNotify();
-      if (native.blocksReady > 0) stream._drain();
-    });
-  }
-
   private _drainBlocks(callback: AnyCallback<I, O>): void {
     const n = this._native;
     const meta = this._meta;
-    // Only the blocks ready now: on an unpaced device new ones are ready as
-    // fast as the callback makes them, and an unbounded loop would starve
-    // the event loop. Later blocks get the next drain (see _rearm).
-    let budget = n.blocksReady;
-    while (!this._callbackDone && budget-- > 0) {
-      const nextFrames = n.nextBlockFrames;
-      if (nextFrames === 0) return;
-      this._inViews?.ensure(nextFrames);
-      if (!n.nextBlock(this._inViews?.backing ?? _EMPTY, meta)) return;
-      const frames = meta[0]!;
+    const inViews = this._inViews;
+    const outViews = this._outViews;
+    let frames = n.exchange(_EMPTY, inViews?.backing ?? _EMPTY, meta, true);
+    // Blocks ready besides the one just taken (meta[6]): this drain's budget.
+    let budget = frames > 0 ? meta[6]! : 0;
+    while (frames !== 0) {
+      if (frames < 0) {
+        // The next block is larger than any before it (blockSize 0).
+        inViews!.ensure(-frames);
+        frames = n.exchange(_EMPTY, inViews!.backing, meta, true);
+        continue;
+      }
       // The device played silence in this block's output slot: what the
       // callback makes now would come a block late and push all later
       // output back, so it is not queued (the latency stays the cushion).
       const late = meta[5] === 1;
       const status = new CallbackFlags(meta[1]!);
       const time: CallbackTime = { inputBufferAdcTime: meta[2]!, currentTime: meta[3]!, outputBufferDacTime: meta[4]! };
-      const input = this._inViews?.get(frames);
-      const output = this._outViews?.get(frames);
-      output?.bytes.fill(this._outputSilence());
+      const input = inViews?.get(frames);
+      const output = outViews?.get(frames);
+      if (output !== undefined) output.bytes.fill(this._outputSilence());
+      let result: unknown;
       try {
-        const result: unknown = callback(input?.view as I, output?.view as O, frames, time, status);
-        // An async callback: its rejection is reported like a throw
-        // (instead of an unhandled rejection, which ends the process).
-        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
-            if (!this._native.closed && !isCallbackStop(e) && !isCallbackAbort(e)) this._failFromCallback(e);
-          });
-        }
+        result = callback(input?.view as I, output?.view as O, frames, time, status);
       } catch (e) {
         if (isCallbackStop(e)) {
-          if (output && !late) n.pushBlock(output.bytes);
+          if (output && !late) n.exchange(output.bytes, _EMPTY, meta, false);
           this._callbackDone = true;
           n.requestStop();
         } else if (isCallbackAbort(e)) {
@@ -642,8 +622,38 @@ export abstract class StreamBase<I, O> extends EventEmitter {
         }
         return;
       }
-      if (output && !late) n.pushBlock(output.bytes);
+      // An async callback: its rejection is reported like a throw
+      // (instead of an unhandled rejection, which ends the process).
+      if (result !== undefined && typeof (result as PromiseLike<unknown>).then === 'function') {
+        (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
+          if (!this._native.closed && !isCallbackStop(e) && !isCallbackAbort(e)) this._failFromCallback(e);
+        });
+      }
+      const take = budget > 0 && !this._callbackDone;
+      budget -= 1;
+      frames = n.exchange(output !== undefined && !late ? output.bytes : _EMPTY, inViews?.backing ?? _EMPTY, meta, take);
     }
+    // Blocks still waiting (meta[6]: the budget ran out on an unpaced
+    // device) get the next event-loop turn; the notification was left
+    // un-armed for them.
+    if (meta[6]! > 0 && !this._callbackDone) this._drainNextTurn();
+  }
+
+  /**
+   * Drains again on the next event-loop turn, through the weak reference:
+   * on an unpaced device this is pending almost all the time, and a strong
+   * reference would keep a stream its owner dropped from being collected.
+   */
+  private _drainNextTurn(): void {
+    if (this._drainScheduled) return;
+    this._drainScheduled = true;
+    const self = this._self;
+    setImmediate(() => {
+      const stream = self.deref();
+      if (stream === undefined) return;
+      stream._drainScheduled = false;
+      if (!stream._native.closed) stream._drain();
+    });
   }
 
   private _outputSilence(): number {

@@ -5,6 +5,13 @@
 use super::block::BlockMeta;
 use rtrb::{Consumer, Producer};
 
+/// What [`ClientSide::take_block`] found.
+pub enum Take {
+    Taken(BlockMeta),
+    TooSmall(u32),
+    None,
+}
+
 pub struct ClientSide {
     pub input: Option<Consumer<u8>>,
     pub output: Option<Producer<u8>>,
@@ -72,6 +79,17 @@ impl ClientSide {
             }
         }
         Some(meta)
+    }
+
+    /// Takes the next block if its input fits in `indata`: `Taken` with its
+    /// metadata (input copied in), `TooSmall` with the frames it needs (the
+    /// block stays queued), or `None` when no block is waiting.
+    pub fn take_block(&mut self, indata: &mut [u8]) -> Take {
+        match self.next_block_frames() {
+            None => Take::None,
+            Some(frames) if frames as usize * self.in_frame > indata.len() => Take::TooSmall(frames),
+            Some(_) => self.next_block(indata).map_or(Take::None, Take::Taken),
+        }
     }
 
     /// Frames of the next waiting block, if any.

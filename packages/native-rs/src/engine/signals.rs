@@ -147,6 +147,18 @@ impl Signals {
         }
     }
 
+    /// Re-arms the "blocks ready" announcement (JavaScript's thread, after
+    /// it found no block waiting). SeqCst plus a fence: the caller looks at
+    /// the block ring right after this, and that look must not move before
+    /// the store (the audio thread pushes a block, then swaps
+    /// `notify_pending`; one of the two sides must see the other's write,
+    /// or a block would wait unannounced).
+    #[inline]
+    pub fn rearm_blocks(&self) {
+        self.notify_pending.store(false, Ordering::SeqCst);
+        std::sync::atomic::fence(Ordering::SeqCst);
+    }
+
     /// Wakes the sleepers of both words without bumping (the ticker).
     #[inline]
     pub fn wake(&self) {

@@ -5,6 +5,8 @@ use super::environment;
 use super::errors::IntoJs;
 use super::event_loop::LoopWake;
 use super::tasks::{ReadTask, WriteTask};
+use crate::engine::block::BlockMeta;
+use crate::engine::client::Take;
 use crate::engine::pump::Notify;
 use crate::engine::signals::Signals;
 use crate::engine::stream::{Notifier, Stream};
@@ -20,6 +22,21 @@ use std::sync::{Arc, Mutex, Weak};
 /// Streams by id, so a `processor` worker (another environment) can attach.
 static REGISTRY: Mutex<Option<HashMap<u32, Weak<Stream>>>> = Mutex::new(None);
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+
+/// `meta` as `next_block` and `exchange` fill it (as much as it holds).
+fn write_meta(meta: &mut [f64], b: &BlockMeta, ready_after: usize) {
+    let values = [
+        b.frames as f64,
+        b.status as f64,
+        b.input_adc_time,
+        b.current_time,
+        b.output_dac_time,
+        if b.output_late { 1.0 } else { 0.0 },
+        ready_after as f64,
+    ];
+    let n = meta.len().min(values.len());
+    meta[..n].copy_from_slice(&values[..n]);
+}
 
 #[napi(object)]
 pub struct StreamInfoJs {
@@ -326,11 +343,64 @@ impl NativeStream {
     /// re-arm: those arrived before it and got no notification.
     #[napi]
     pub fn rearm_notify(&self) -> u32 {
-        self.inner
-            .signals
-            .notify_pending
-            .store(false, Ordering::Release);
+        self.inner.signals.rearm_blocks();
         self.inner.client().blocks_ready() as u32
+    }
+
+    /// Callback streams, one call per block (the main thread's drain):
+    /// queues `outdata` (the output of the block just processed; empty for
+    /// none), then, when `take`, takes the next block as `next_block` does
+    /// and returns its frames. When no block is waiting it re-arms the
+    /// "blocks ready" notification and looks once more (a block that came
+    /// between the look and the re-arm was not announced). Returns 0 when
+    /// nothing was taken, with the blocks still waiting in `meta[6]` (then
+    /// the notification is re-armed only if that is 0); `-frames` when the
+    /// next block does not fit in `indata` (it stays queued). `meta` holds
+    /// `[frames, status, adcTime, currentTime, dacTime, outputLate,
+    /// blocksReady]` (7 numbers; fewer: nothing is taken).
+    #[napi]
+    pub fn exchange(
+        &self,
+        outdata: Uint8ArraySlice,
+        mut indata: Uint8ArraySlice,
+        mut meta: Float64ArraySlice,
+        take: bool,
+    ) -> i32 {
+        // SAFETY: the views are borrowed for this synchronous call on the
+        // JS thread that owns them; `outdata` is only read.
+        let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
+        if meta.len() < 7 {
+            return 0;
+        }
+        let signals = &self.inner.signals;
+        // One lock for the whole exchange; releasing it tells an audio
+        // thread waiting for this output (cushion 0, unpaced devices).
+        let mut client = self.inner.client();
+        if !outdata.is_empty() {
+            client.write_from(&outdata);
+        }
+        if take {
+            for attempt in 0..2 {
+                match client.take_block(indata) {
+                    Take::Taken(b) => {
+                        write_meta(meta, &b, client.blocks_ready());
+                        return b.frames as i32;
+                    }
+                    Take::TooSmall(frames) => return -(frames.min(i32::MAX as u32) as i32),
+                    Take::None if attempt == 0 => signals.rearm_blocks(),
+                    Take::None => {}
+                }
+            }
+            meta[6] = 0.0;
+            return 0;
+        }
+        let mut ready = client.blocks_ready();
+        if ready == 0 {
+            signals.rearm_blocks();
+            ready = client.blocks_ready();
+        }
+        meta[6] = ready as f64;
+        0
     }
 
     /// Callback streams: takes the next block, copying its input into
@@ -345,14 +415,7 @@ impl NativeStream {
         let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
         match self.inner.client().next_block(indata) {
             Some(b) if meta.len() >= 5 => {
-                meta[0] = b.frames as f64;
-                meta[1] = b.status as f64;
-                meta[2] = b.input_adc_time;
-                meta[3] = b.current_time;
-                meta[4] = b.output_dac_time;
-                if let Some(late) = meta.get_mut(5) {
-                    *late = if b.output_late { 1.0 } else { 0.0 };
-                }
+                write_meta(meta, &b, 0);
                 true
             }
             _ => false,
