@@ -131,3 +131,83 @@ describe.each(CASES)('%s, %i channel(s)', (dtype, channels) => {
     }
   });
 });
+
+// With blockSize 0 PortAudio picks the block size; at a latency of 1 s on the
+// file PCMs it is about 11025 frames, far above the 1024 frames the callback's
+// buffers start with, so the native exchange reports each larger block before
+// taking it and the buffers grow (the path a fixed block size never takes).
+describe('blockSize 0: blocks larger than the buffers the callback started with', () => {
+  const dtype: DType = 'int16';
+  const channels = 2;
+  const frameBytes = BYTES[dtype] * channels;
+
+  it('input: vfile_in arrives whole, from sample 0, in blocks above 1024 frames', async () => {
+    const tb = testbed();
+    const frames = 4 * 11025;
+    const signal = makeSignal(dtype, channels, frames, 31);
+    await writeInFile(tb, signal);
+    const got: Buffer[] = [];
+    const sizes = new Set<number>();
+    let total = 0;
+    const s = new RawInputStream({
+      device: 'vfile_in',
+      dtype,
+      channels,
+      sampleRate: RATE,
+      blockSize: 0,
+      latency: 1,
+      callback: (indata, n, _time, status) => {
+        expect(status.inputOverflow).toBe(false);
+        sizes.add(n);
+        got.push(Buffer.from(indata));
+        total += n;
+        if (total >= frames / 2) throw new CallbackStop();
+      },
+    });
+    try {
+      s.start();
+      await within(s.finished, 10000, 'finished');
+    } finally {
+      await s.close();
+    }
+    expect(Math.max(...sizes)).toBeGreaterThan(1024);
+    const all = Buffer.concat(got);
+    expect(all.equals(signal.subarray(0, all.byteLength))).toBe(true);
+  });
+
+  it('output: the callback\'s blocks reach vfile_out back to back', async () => {
+    const tb = testbed();
+    await clearOutFile(tb);
+    const frames = 3 * 11025;
+    const signal = makeSignal(dtype, channels, frames, 32);
+    const sizes = new Set<number>();
+    let position = 0;
+    const s = new RawOutputStream({
+      device: 'vfile_out',
+      dtype,
+      channels,
+      sampleRate: RATE,
+      blockSize: 0,
+      latency: 1,
+      callback: (outdata, n) => {
+        sizes.add(n);
+        const chunk = signal.subarray(position * frameBytes, Math.min(frames, position + n) * frameBytes);
+        outdata.set(chunk);
+        position += n;
+        if (position >= frames) throw new CallbackStop();
+      },
+    });
+    try {
+      s.start();
+      await within(s.finished, 10000, 'finished');
+    } finally {
+      await s.close();
+    }
+    expect(Math.max(...sizes)).toBeGreaterThan(1024);
+    const file = Buffer.from(await readOutFile(tb));
+    const first = firstSoundFrame(file, frameBytes, 0);
+    expect(first).toBeGreaterThanOrEqual(0);
+    const played = file.subarray(first * frameBytes, (first + frames) * frameBytes);
+    expect(played.equals(signal)).toBe(true);
+  });
+});

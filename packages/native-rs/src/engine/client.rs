@@ -87,7 +87,9 @@ impl ClientSide {
     pub fn take_block(&mut self, indata: &mut [u8]) -> Take {
         match self.next_block_frames() {
             None => Take::None,
-            Some(frames) if frames as usize * self.in_frame > indata.len() => Take::TooSmall(frames),
+            Some(frames) if frames as usize * self.in_frame > indata.len() => {
+                Take::TooSmall(frames)
+            }
             Some(_) => self.next_block(indata).map_or(Take::None, Take::Taken),
         }
     }

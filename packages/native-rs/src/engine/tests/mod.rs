@@ -1080,6 +1080,27 @@ impl DuplexBlocks {
 }
 
 #[test]
+fn take_block_leaves_a_block_that_does_not_fit_and_takes_it_once_it_does() {
+    use super::client::Take;
+    let frames = 32;
+    let (mut rig, mut client) = callback_rig(4, 8, 0, 2, frames);
+    let mut b = DuplexBlocks::new(frames);
+    assert!(matches!(client.take_block(&mut b.indata), Take::None));
+    b.callback(&mut rig);
+    // A buffer one frame short: the block's size comes back, the block stays.
+    let mut short = vec![0u8; (frames - 1) * 4];
+    assert!(matches!(client.take_block(&mut short), Take::TooSmall(f) if f as usize == frames));
+    assert_eq!(client.blocks_ready(), 1);
+    match client.take_block(&mut b.indata) {
+        Take::Taken(meta) => assert_eq!(meta.frames as usize, frames),
+        _ => panic!("the block was not taken"),
+    }
+    assert_eq!(b.indata, b.input, "the block's input was not copied in");
+    assert_eq!(client.blocks_ready(), 0);
+    assert!(matches!(client.take_block(&mut b.indata), Take::None));
+}
+
+#[test]
 fn callback_mode_callbacks_do_not_allocate() {
     let frames = 32;
     let (mut rig, mut client) = callback_rig(4, 8, 0, 2, frames);
