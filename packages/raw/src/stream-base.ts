@@ -623,10 +623,13 @@ export abstract class StreamBase<I, O> extends EventEmitter {
         return;
       }
       // An async callback: its rejection is reported like a throw
-      // (instead of an unhandled rejection, which ends the process).
+      // (instead of an unhandled rejection, which ends the process). Only
+      // the first: when the event loop was late, several blocks' callbacks
+      // may have started before the first one's promise rejected, and the
+      // stream stops at that first failure as it does for a throw.
       if (result !== undefined && typeof (result as PromiseLike<unknown>).then === 'function') {
         (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
-          if (!this._native.closed && !isCallbackStop(e) && !isCallbackAbort(e)) this._failFromCallback(e);
+          if (!this._native.closed && !this._callbackDone && !isCallbackStop(e) && !isCallbackAbort(e)) this._failFromCallback(e);
         });
       }
       const take = budget > 0 && !this._callbackDone;
