@@ -32,7 +32,10 @@ function allocateHard(ms: number): number {
   return made;
 }
 
-describe('processor stream under main-thread load', () => {
+// Retried like the other real-time tests: when the load starves the JACK
+// server for the whole second, the device plays nothing and the control sees
+// no underflow (seen once, on Node 22 in CI's platform step).
+describe('processor stream under main-thread load', { retry: 2 }, () => {
   it('keeps its underflow count near the idle level while the main thread allocates for 3 s', { retry: 1 }, async () => {
     const counts = new Int32Array(new SharedArrayBuffer(16));
     const s = new RawOutputStream({
