@@ -24,7 +24,7 @@ export class BlockViews<V> {
     this._bytes = new Uint8Array(Math.max(1, frameBytes * initialFrames));
   }
 
-  /** The whole backing buffer (handed to the native `nextBlock`). */
+  /** The whole backing buffer (handed to the native `exchange`). */
   get backing(): Uint8Array {
     return this._bytes;
   }

@@ -140,6 +140,7 @@ describe('blockSize 0: blocks larger than the buffers the callback started with'
   const dtype: DType = 'int16';
   const channels = 2;
   const frameBytes = BYTES[dtype] * channels;
+  const options = { dtype, channels, sampleRate: RATE, blockSize: 0, latency: 1 } as const;
 
   it('input: vfile_in arrives whole, from sample 0, in blocks above 1024 frames', async () => {
     const tb = testbed();
@@ -151,11 +152,7 @@ describe('blockSize 0: blocks larger than the buffers the callback started with'
     let total = 0;
     const s = new RawInputStream({
       device: 'vfile_in',
-      dtype,
-      channels,
-      sampleRate: RATE,
-      blockSize: 0,
-      latency: 1,
+      ...options,
       callback: (indata, n, _time, status) => {
         expect(status.inputOverflow).toBe(false);
         sizes.add(n);
@@ -184,11 +181,7 @@ describe('blockSize 0: blocks larger than the buffers the callback started with'
     let position = 0;
     const s = new RawOutputStream({
       device: 'vfile_out',
-      dtype,
-      channels,
-      sampleRate: RATE,
-      blockSize: 0,
-      latency: 1,
+      ...options,
       callback: (outdata, n) => {
         sizes.add(n);
         const chunk = signal.subarray(position * frameBytes, Math.min(frames, position + n) * frameBytes);

@@ -23,9 +23,9 @@ use std::sync::{Arc, Mutex, Weak};
 static REGISTRY: Mutex<Option<HashMap<u32, Weak<Stream>>>> = Mutex::new(None);
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
-/// `meta` as `next_block` and `exchange` fill it (as much as it holds).
+/// `meta` as `exchange` fills it for a block it took (`meta` holds 7).
 fn write_meta(meta: &mut [f64], b: &BlockMeta, ready_after: usize) {
-    let values = [
+    meta[..7].copy_from_slice(&[
         b.frames as f64,
         b.status as f64,
         b.input_adc_time,
@@ -33,9 +33,7 @@ fn write_meta(meta: &mut [f64], b: &BlockMeta, ready_after: usize) {
         b.output_dac_time,
         if b.output_late { 1.0 } else { 0.0 },
         ready_after as f64,
-    ];
-    let n = meta.len().min(values.len());
-    meta[..n].copy_from_slice(&values[..n]);
+    ]);
 }
 
 #[napi(object)]
@@ -337,20 +335,10 @@ impl NativeStream {
         self.inner.cancel_waits();
     }
 
-    /// Callback streams: re-arms the "blocks ready" notification (at most
-    /// one is in flight); every block the audio thread finishes after this
-    /// call triggers a new one. Returns the blocks ready right after the
-    /// re-arm: those arrived before it and got no notification.
-    #[napi]
-    pub fn rearm_notify(&self) -> u32 {
-        self.inner.signals.rearm_blocks();
-        self.inner.client().blocks_ready() as u32
-    }
-
     /// Callback streams, one call per block (the main thread's drain):
     /// queues `outdata` (the output of the block just processed; empty for
-    /// none), then, when `take`, takes the next block as `next_block` does
-    /// and returns its frames. When no block is waiting it re-arms the
+    /// none), then, when `take`, takes the next block (its input copied into
+    /// `indata`) and returns its frames. When no block is waiting it re-arms the
     /// "blocks ready" notification and looks once more (a block that came
     /// between the look and the re-arm was not announced). Returns 0 when
     /// nothing was taken, with the blocks still waiting in `meta[6]` (then
@@ -403,48 +391,11 @@ impl NativeStream {
         0
     }
 
-    /// Callback streams: takes the next block, copying its input into
-    /// `indata` and writing `[frames, status, adcTime, currentTime, dacTime,
-    /// outputLate]` into `meta` (the last one if `meta` has room: 1 when the
-    /// block's output must not be queued, see `BlockMeta::output_late`).
-    /// Returns false when no block is ready.
-    #[napi]
-    pub fn next_block(&self, mut indata: Uint8ArraySlice, mut meta: Float64ArraySlice) -> bool {
-        // SAFETY: both views are borrowed for this synchronous call on the
-        // JS thread that owns them.
-        let (indata, meta) = unsafe { (indata.as_mut(), meta.as_mut()) };
-        match self.inner.client().next_block(indata) {
-            Some(b) if meta.len() >= 5 => {
-                write_meta(meta, &b, 0);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Callback streams: queues one block of output; returns bytes accepted.
-    #[napi]
-    pub fn push_block(&self, outdata: Uint8ArraySlice) -> u32 {
-        self.inner.client().write_from(&outdata) as u32
-    }
-
     /// True when the device runs faster than real time (file and null
     /// PCMs): the engine then waits for the program (see `waiting`).
     #[napi(getter)]
     pub fn unpaced(&self) -> bool {
         self.inner.signals.unpaced.load(Ordering::Acquire)
-    }
-
-    /// Frames of the next ready block (0 when none is ready).
-    #[napi(getter)]
-    pub fn next_block_frames(&self) -> u32 {
-        self.inner.client().next_block_frames().unwrap_or(0)
-    }
-
-    /// Number of blocks ready for the client.
-    #[napi(getter)]
-    pub fn blocks_ready(&self) -> u32 {
-        self.inner.client().blocks_ready() as u32
     }
 
     /// Processor workers: sleeps until blocks after `seen` are ready or the
